@@ -1,0 +1,91 @@
+"""Ask the engine every question of a set and record what came back.
+
+The model is loaded once before the first question (``engine.load()``) and one warm-up
+question, not in the set and not counted, takes the first-call costs out of the latency
+figures. Each question is asked on its own (``engine.ask(question, k=k)``), in file order,
+timed with a wall clock around the call; nothing is cached across questions here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Callable, Protocol
+
+from qa.evaluation.matching import contains, contains_any
+from qa.evaluation.questions import Question
+from qa.evaluation.records import QuestionRecord
+
+WARM_UP_QUESTION = "warm-up question for latency measurement"
+FIRST_CITATION_KEYS = ("rank", "id", "doc", "section", "paragraph", "page", "score", "text")
+
+
+class AsksQuestions(Protocol):
+    """What the runner needs of :class:`qa.engine.Engine`."""
+
+    def ask(self, question: str, k: int = ...): ...
+
+
+def record_answer(question: Question, answer, k: int, latency_ms: float) -> QuestionRecord:
+    """Judge one :class:`qa.types.Answer` against the question's expectations."""
+    citations = list(answer.citations)[:k]
+    relevant: list[int] = []
+    if question.source is not None:
+        relevant = [rank for rank, c in enumerate(citations, start=1) if contains(c.passage.text, question.source)]
+    if question.answerable:
+        correct = (bool(answer.answered) and contains_any(answer.answer, list(question.answers))) if question.answers else None
+    else:
+        correct = not answer.answered
+    first = None
+    if citations:
+        full = citations[0].to_dict()
+        first = {key: full.get(key) for key in FIRST_CITATION_KEYS}
+    return QuestionRecord(
+        id=question.id,
+        question=question.question,
+        source=question.source,
+        answers=list(question.answers),
+        lang=question.lang,
+        kind=question.kind,
+        split=question.split,
+        cited=len(citations),
+        relevant_ranks=relevant,
+        answered=bool(answer.answered),
+        answer=answer.answer or "",
+        answer_correct=correct,
+        reason=answer.reason,
+        top_score=float(citations[0].score) if citations else None,
+        first_citation=first,
+        latency_ms=latency_ms,
+    )
+
+
+def run_questions(
+    engine: AsksQuestions,
+    questions: list[Question],
+    k: int = 10,
+    warm_up: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[QuestionRecord]:
+    """Ask each question once; returns one record per question, in order."""
+    load = getattr(engine, "load", None)
+    if callable(load):
+        load()
+    if warm_up and questions:
+        engine.ask(WARM_UP_QUESTION, k=k)
+    records = []
+    for done, question in enumerate(questions, start=1):
+        start = time.perf_counter()
+        answer = engine.ask(question.question, k=k)
+        elapsed_ms = (time.perf_counter() - start) * 1000.0
+        records.append(record_answer(question, answer, k, elapsed_ms))
+        if progress:
+            progress(done, len(questions))
+    return records
+
+
+def stderr_progress(done: int, total: int) -> None:
+    """A one-line counter on stderr, only when stderr is a terminal."""
+    if sys.stderr.isatty():
+        end = "\n" if done == total else ""
+        print(f"\rqa eval: {done}/{total} questions", end=end, file=sys.stderr, flush=True)

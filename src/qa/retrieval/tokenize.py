@@ -1,0 +1,60 @@
+"""Tokenising for lexical search and name finding (left to the caller, as in rank_bm25).
+
+Chinese text is searched by overlapping character bigrams (no dictionary can miss a word);
+Latin words and numbers are kept whole. Word segmentation (jieba) is used only where words
+matter: building the corpus vocabulary and finding names.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+from qa.text import normalize
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_OR_NUMBER = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Character bigrams of every Chinese run (single characters for one-character runs),
+    plus Latin words and numbers."""
+    normal = normalize(text)
+    tokens: list[str] = []
+    for run in _CJK_RUN.findall(normal):
+        if len(run) == 1:
+            tokens.append(run)
+        else:
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    tokens.extend(_LATIN_OR_NUMBER.findall(normal))
+    return tokens
+
+
+def jieba_module():
+    """jieba, initialised once and quietly (it logs its dictionary loading at INFO)."""
+    global _jieba_ready
+    import jieba
+
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba_ready = True
+    return jieba
+
+
+def words_with_tags(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech) pairs from jieba; 'ns' = place, 'nt' = organisation."""
+    jieba_module()
+    import jieba.posseg as posseg
+
+    return [(pair.word, pair.flag) for pair in posseg.cut(text)]
+
+
+def search_words(text: str) -> list[str]:
+    """Words and their sub-words (jieba's search mode), Chinese only, two characters or more."""
+    jieba = jieba_module()
+    return [w for w in jieba.cut_for_search(text) if len(w) >= 2 and _CJK_RUN.fullmatch(w)]

@@ -1,0 +1,262 @@
+"""The index folder: versions written side by side, one of them current.
+
+Layout::
+
+    index/
+      CURRENT               name of the live version (replaced atomically)
+      .build.lock           held by the one build that may run at a time
+      versions/<name>/      one complete build:
+        manifest.json       model, dimension, build time, documents and their hashes,
+                            passage count, checksums of every other file (written last)
+        passages.jsonl      the passages, verbatim, with the hash of the text embedded
+        vectors.npy         float32 vectors (loaded with allow_pickle=False)
+        vectors.faiss       the FAISS index over them
+        derived/*.json      data derived from the corpus at build time (names, lexicon)
+
+A build writes into ``versions/.tmp-*``, renames it to its final name when every file is
+on disk, then replaces ``CURRENT``. Killing it at any moment leaves the previous version
+current; leftovers are removed by the next build. Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.types import Passage
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+VERSIONS = "versions"
+LOCK_NAME = ".build.lock"
+KEEP_PREVIOUS = 1  # superseded versions kept for readers that loaded them a moment ago
+
+
+class IndexMissingError(Exception):
+    """No index has been built in this folder yet."""
+
+
+class IndexCorruptError(Exception):
+    """The current index cannot be trusted; the message says how to rebuild it."""
+
+
+@dataclass
+class IndexVersion:
+    """A complete, verified version as loaded into memory."""
+
+    path: Path
+    manifest: dict
+    passages: list[Passage]
+    text_hashes: list[str]
+    vectors: np.ndarray
+    faiss_index: object
+    derived: dict[str, object]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+class IndexStore:
+    """Reads and writes versions in one index folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / LOCK_NAME
+
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise IndexCorruptError(self._damaged(f"cannot read {CURRENT}: {exc}")) from None
+        return name or None
+
+    def current_path(self) -> Path | None:
+        name = self.current_name()
+        return self.root / VERSIONS / name if name else None
+
+    def exists(self) -> bool:
+        return self.current_name() is not None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read_manifest(self) -> dict:
+        """The current manifest alone (cheap: no vectors, no torch)."""
+        path = self.current_path()
+        if path is None:
+            raise IndexMissingError(f"no index in {self.root}; build it with `qa index`")
+        return self._load_manifest(path)
+
+    def _load_manifest(self, path: Path) -> dict:
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise IndexCorruptError(self._damaged(f"version {path.name} has no manifest")) from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise IndexCorruptError(self._damaged(f"unreadable manifest: {exc}")) from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+            raise IndexCorruptError(self._damaged("manifest of an unknown format"))
+        return manifest
+
+    def load(self) -> IndexVersion:
+        """Load and verify the current version; raises IndexMissingError / IndexCorruptError."""
+        path = self.current_path()
+        if path is None:
+            raise IndexMissingError(f"no index in {self.root}; build it with `qa index`")
+        manifest = self._load_manifest(path)
+        self._verify_checksums(path, manifest)
+        try:
+            passages, text_hashes = self._read_passages(path / "passages.jsonl")
+            vectors = np.load(path / "vectors.npy", allow_pickle=False)
+            from qa.vector_index import read_index
+
+            faiss_index = read_index(path / "vectors.faiss")
+            derived = {
+                name: json.loads((path / "derived" / f"{name}.json").read_text(encoding="utf-8"))
+                for name in manifest.get("derived", [])
+            }
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            raise IndexCorruptError(self._damaged(f"{type(exc).__name__}: {exc}")) from None
+        if len(passages) != len(vectors) or faiss_index.ntotal != len(passages):
+            raise IndexCorruptError(self._damaged("passage and vector counts differ"))
+        return IndexVersion(path, manifest, passages, text_hashes, vectors, faiss_index, derived)
+
+    def _verify_checksums(self, path: Path, manifest: dict) -> None:
+        for name, expected in manifest.get("files", {}).items():
+            file = path / name
+            if not file.is_file():
+                raise IndexCorruptError(self._damaged(f"{name} is missing"))
+            if file_sha256(file) != expected:
+                raise IndexCorruptError(self._damaged(f"{name} does not match its checksum"))
+
+    @staticmethod
+    def _read_passages(path: Path) -> tuple[list[Passage], list[str]]:
+        passages, hashes = [], []
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                hashes.append(record.pop("text_hash"))
+                passages.append(Passage.from_dict(record))
+        return passages, hashes
+
+    def _damaged(self, detail: str) -> str:
+        return (
+            f"the index in {self.root} is damaged ({detail}); "
+            f"rebuild it with `qa index --rebuild --index {self.root}`"
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write_version(
+        self,
+        manifest: dict,
+        passages: list[Passage],
+        text_hashes: list[str],
+        vectors: np.ndarray,
+        derived: dict[str, object],
+    ) -> Path:
+        """Write a complete version and make it current. Call with the build lock held."""
+        from qa.vector_index import build_index, index_kind, write_index
+
+        versions = self.root / VERSIONS
+        versions.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        name = f"v{stamp}-{uuid.uuid4().hex[:6]}"
+        tmp = versions / f".tmp-{name}"
+        tmp.mkdir()
+        (tmp / "derived").mkdir()
+        lines = [
+            json.dumps({**p.to_dict(), "text_hash": h}, ensure_ascii=False)
+            for p, h in zip(passages, text_hashes)
+        ]
+        _write_file(tmp / "passages.jsonl", ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
+        with (tmp / "vectors.npy").open("wb") as handle:
+            np.save(handle, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        faiss_index = build_index(vectors)
+        write_index(faiss_index, tmp / "vectors.faiss")
+        for key, value in derived.items():
+            _write_file(tmp / "derived" / f"{key}.json", json.dumps(value, ensure_ascii=False).encode("utf-8"))
+        files = ["passages.jsonl", "vectors.npy", "vectors.faiss"] + [f"derived/{k}.json" for k in derived]
+        manifest = {
+            **manifest,
+            "format": FORMAT_VERSION,
+            "index_type": index_kind(faiss_index),
+            "derived": sorted(derived),
+            "files": {f: file_sha256(tmp / f) for f in files},
+        }
+        _write_file(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+        _fsync_dir(tmp)
+        final = versions / name
+        os.rename(tmp, final)
+        _fsync_dir(versions)
+        self._point_to(name)
+        return final
+
+    def _point_to(self, name: str) -> None:
+        pointer_tmp = self.root / f".{CURRENT}.{uuid.uuid4().hex[:6]}.tmp"
+        _write_file(pointer_tmp, (name + "\n").encode("utf-8"))
+        os.replace(pointer_tmp, self.root / CURRENT)
+        _fsync_dir(self.root)
+
+    def clean_up(self) -> list[str]:
+        """Remove leftovers of interrupted builds and superseded versions. Build lock held."""
+        versions = self.root / VERSIONS
+        current = self.current_name()
+        removed = []
+        for stale in self.root.glob(f".{CURRENT}.*.tmp"):
+            stale.unlink(missing_ok=True)
+        if not versions.is_dir():
+            return removed
+        complete = sorted(
+            (p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.name,
+        )
+        keep = {current}
+        older = [p.name for p in complete if p.name != current and (current is None or p.name < current)]
+        keep.update(older[-KEEP_PREVIOUS:] if KEEP_PREVIOUS else [])
+        for path in versions.iterdir():
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        return removed
