@@ -194,13 +194,13 @@ def render_answer(answer: Any, lang: str | None = None, limit: int = MAX_MESSAGE
     related, with a short snippet of each.
     """
     lang = lang or getattr(answer, "lang", "en") or "en"
-    citations = list(answer.citations or [])
+    citations = cited(answer)
     blocks: list[str] = []
     if answer.answered:
         blocks.append(esc(answer.answer))
         if citations:
             lines = [f"<b>{esc(t(lang, 'sources'))}</b>"]
-            lines += [f"[{c.rank}] {esc(source_label(c.passage, lang))}" for c in citations]
+            lines += [f"[{n}] {esc(source_label(c.passage, lang))}" for n, c in citations]
             blocks.append("\n".join(lines))
     else:
         blocks.append(f"<b>{esc(t(lang, 'no_answer'))}</b>")
@@ -209,14 +209,24 @@ def render_answer(answer: Any, lang: str | None = None, limit: int = MAX_MESSAGE
             blocks.append(esc(explanation))
         if citations:
             lines = [f"<i>{esc(t(lang, 'related'))}:</i>"]
-            for c in citations:
+            for n, c in citations:
                 lines.append(
-                    f"[{c.rank}] {esc(source_label(c.passage, lang))}\n"
+                    f"[{n}] {esc(source_label(c.passage, lang))}\n"
                     f"    “{esc(_clip(c.passage.text, SNIPPET_CHARS))}”"
                 )
             blocks.append("\n".join(lines))
-    buttons = [(button_label(c.rank, c.passage, lang), callback_data_for(c.passage.id)) for c in citations]
+    buttons = [(button_label(n, c.passage, lang), callback_data_for(c.passage.id)) for n, c in citations]
     return Reply(split_html("\n\n".join(blocks), limit), buttons)
+
+
+def cited(answer: Any) -> list[tuple[int, Any]]:
+    """(n, citation) for the citations the answer's [n] markers refer to (``citations[n-1]``);
+    all of them when the text has no markers or the question was not answered."""
+    numbered = list(enumerate(answer.citations or [], start=1))
+    if not answer.answered:
+        return numbered
+    marks = {int(n) for n in re.findall(r"\[(\d{1,3})\]", answer.answer or "")}
+    return [(n, c) for n, c in numbered if n in marks] or numbered
 
 
 def _same_message(text: str, lang: str) -> bool:

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_QUESTIONS_FILE = "questions/three-gorges.jsonl"
 EXAMPLES_PER_LANGUAGE = 3
+MAX_EXAMPLE_CHARS = 80
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -230,6 +231,8 @@ def _is_answerable(record: Mapping[str, Any]) -> bool:
             return False
     if record.get("unanswerable"):
         return False
+    if "answers" in record and not record["answers"]:
+        return False
     kind = str(record.get("kind") or record.get("type") or record.get("category") or "").lower()
     return "unanswerable" not in kind and "no_answer" not in kind and "abstain" not in kind
 
@@ -256,10 +259,15 @@ def pick_examples(path: Path, per_language: int = EXAMPLES_PER_LANGUAGE) -> dict
             if not isinstance(question, str) or not question.strip():
                 continue
             question = " ".join(question.split())
-            if len(question) > 120:
+            if len(question) > MAX_EXAMPLE_CHARS:
                 continue
-            lang = str(record.get("lang") or record.get("language") or language_of_text(question))
-            lang = "zh" if lang.lower().startswith("zh") else "en"
+            lang = str(record.get("lang") or record.get("language") or language_of_text(question)).lower()
+            if lang.startswith("zh"):
+                lang = "zh"
+            elif lang.startswith("en"):
+                lang = "en"
+            else:
+                continue  # "mixed" and other languages do not make good examples
             bucket = picked.setdefault(lang, [])
             if len(bucket) < per_language and question not in bucket:
                 bucket.append(question)

@@ -1,14 +1,34 @@
-"""Answer building: the answering sentence quoted from the best passage, with citations."""
+"""Answer building: the answering sentence quoted verbatim from a cited passage.
+
+Never invents: the answer is a sentence of a cited passage (with the figure it states, and in
+English a reading of Chinese units). It declines, with the closest passages as "possibly
+related", when the question names a place the reports never mention, when its places never
+occur together, or when the best passage supports it too weakly.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from qa.retrieval.pipeline import RetrievalResult
-from qa.text import is_chinese, normalize, split_sentences
+from qa.figures import english_reading, figures_of_kind
+from qa.retrieval.pipeline import Candidate, RetrievalResult
+from qa.text import normalize, split_sentences
 from qa.types import Answer, Citation
 
 MAX_ANSWER_CHARS = 400
+SENTENCE_POOL = 3  # passages whose sentences compete to answer
+# Below this final score the best passage is too weakly related to answer from. Chosen with
+# `qa eval` (see docs/evaluation.md); override in qa.toml [answer] abstain_threshold.
+DEFAULT_ABSTAIN_THRESHOLD = 1.1
+
+
+@dataclass
+class _Choice:
+    rank: int  # 1-based rank of the cited passage the sentence comes from
+    sentence: str
+    figure: str | None
+    score: float
 
 
 def _bigrams(text: str) -> set[str]:
@@ -19,36 +39,102 @@ def _bigrams(text: str) -> set[str]:
 class AnswerBuilder:
     def __init__(self, settings: dict | None = None):
         self.settings = settings or {}
+        self.threshold = float(self.settings.get("abstain_threshold", DEFAULT_ABSTAIN_THRESHOLD))
 
     def run(self, question: str, result: RetrievalResult, k: int) -> Answer:
-        zh = is_chinese(question)
+        analysis = result.analysis
+        zh = analysis.lang == "zh" if analysis else False
         citations = [Citation(i + 1, c.passage, c.score) for i, c in enumerate(result.candidates[:k])]
-        if not citations:
-            return self._refuse(question, citations, zh, "the reports hold no passage to answer from")
-        sentence = self.best_sentence(question, citations[0].passage.text)
-        if zh:
-            text = f"{sentence} [1]"
-        else:
-            text = f"The reports say: “{sentence}” [1]"
-        return Answer(question, True, _clip(text), citations, lang="zh" if zh else "en")
+        reason = self._refusal(result)
+        if reason:
+            return self._refuse(question, citations, zh, reason)
+        choice = self._choose(result)
+        text = self._compose(choice, zh)
+        return Answer(question, True, text, citations, lang="zh" if zh else "en")
+
+    # -- abstention -----------------------------------------------------------------------
+
+    def _refusal(self, result: RetrievalResult) -> str | None:
+        analysis = result.analysis
+        if not result.candidates:
+            return "no passage to answer from"
+        if analysis.unknown_names:
+            return "the reports never mention " + ", ".join(analysis.unknown_names)
+        if not result.names_meet:
+            return "the reports never mention " + " and ".join(n.forms[-1] for n in analysis.names) + " together"
+        top = result.candidates[0]
+        if not analysis.names and analysis.bridged_words * 2 < analysis.content_words:
+            return "most of the question's words never occur in the reports"
+        if top.score < self.threshold:
+            return f"the best passage matches too weakly (score {top.score:.2f} < {self.threshold:.2f})"
+        return None
+
+    # -- choosing the sentence ------------------------------------------------------------
+
+    def _choose(self, result: RetrievalResult) -> _Choice:
+        analysis = result.analysis
+        wanted = _bigrams(analysis.text + "".join(analysis.terms))
+        best: _Choice | None = None
+        for rank, candidate in enumerate(result.candidates[:SENTENCE_POOL], start=1):
+            for sentence in split_sentences(candidate.passage.text) or [candidate.passage.text]:
+                choice = self._score_sentence(rank, candidate, sentence.strip(), analysis, wanted, result)
+                if best is None or choice.score > best.score:
+                    best = choice
+        return best
 
     @staticmethod
-    def best_sentence(question: str, text: str) -> str:
-        wanted = _bigrams(question)
-        sentences = split_sentences(text) or [text]
-        return max(sentences, key=lambda s: (len(wanted & _bigrams(s)), bool(re.search(r"\d", s)))).strip()
+    def _score_sentence(rank: int, candidate: Candidate, sentence: str, analysis, wanted, result) -> _Choice:
+        figures = figures_of_kind(sentence, analysis.qtype, analysis.terms)
+        normal = normalize(sentence)
+        names = sum(1 for n in analysis.names if any(normalize(f) in normal for f in n.forms))
+        terms = sum(w for t, w in analysis.terms.items() if normalize(t) in normal)
+        overlap = len(wanted & _bigrams(sentence)) / (len(wanted) or 1)
+        # The passage's own rank matters most: a sentence from a lower-ranked passage wins
+        # only when it holds the kind of figure asked for and the top passage has none.
+        relative = candidate.score / (result.candidates[0].score or 1.0)
+        score = (
+            2.0 * relative
+            + (1.0 if figures else 0.0)
+            + 0.3 * names
+            + 0.3 * min(terms, 3.0)
+            + 1.0 * overlap
+        )
+        return _Choice(rank, sentence, figures[0].text if figures else None, score)
+
+    # -- wording --------------------------------------------------------------------------
+
+    def _compose(self, choice: _Choice, zh: bool) -> str:
+        marker = f" [{choice.rank}]"
+        budget = MAX_ANSWER_CHARS - len(marker) - 80
+        sentence = _clip_around(choice.sentence, choice.figure, budget)
+        if zh:
+            return f"{sentence}{marker}"
+        lead = "The report says"
+        if choice.figure:
+            reading = english_reading(choice.figure)
+            lead = f"{choice.figure}" + (f" ({reading})" if reading else "") + " — the report says"
+        return f"{lead}: “{sentence}”{marker}"
 
     def refuse_too_long(self, question: str, limit: int) -> Answer:
-        zh = is_chinese(question)
+        zh = bool(re.search(r"[\u4e00-\u9fff]", question[:200]))
         reason = f"question longer than {limit} characters"
         text = (f"问题太长(超过{limit}个字符),请缩短后再问。" if zh else
                 f"The question is too long (over {limit} characters); please ask it in fewer words.")
         return Answer(question[:limit], False, text, [], reason=reason, lang="zh" if zh else "en")
 
-    def _refuse(self, question, citations, zh, reason) -> Answer:
-        text = "报告中没有找到答案。" if zh else "The reports do not say."
+    @staticmethod
+    def _refuse(question, citations, zh, reason) -> Answer:
+        if zh:
+            text = "报告中没有找到这个问题的答案。下面是可能相关的段落。"
+        else:
+            text = "The reports do not say. The passages below are the closest, possibly related."
         return Answer(question, False, text, citations, reason=reason, lang="zh" if zh else "en")
 
 
-def _clip(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip_around(sentence: str, figure: str | None, budget: int) -> str:
+    if len(sentence) <= budget:
+        return sentence
+    centre = sentence.find(figure) if figure else 0
+    start = max(0, min(centre - budget // 2, len(sentence) - budget))
+    clipped = sentence[start : start + budget - 2]
+    return ("…" if start else "") + clipped + "…"

@@ -10,7 +10,10 @@ names another) may hold::
     k = 5
 
     [answer]
-    abstain_threshold = 0.0      # see docs/evaluation.md for how to choose it
+    abstain_threshold = 1.1      # see docs/evaluation.md for how to choose it
+
+    [retrieval]                  # feature weights, see qa.retrieval.pipeline.Weights
+    names = 0.8
 
     [bot]
     token = "..."                # TELEGRAM_BOT_TOKEN
@@ -44,6 +47,7 @@ class Settings:
     k: int = 5
     config_path: Path | None = None
     answer: dict = field(default_factory=dict)
+    retrieval: dict = field(default_factory=dict)
     bot: dict = field(default_factory=dict)
     eval: dict = field(default_factory=dict)
 
@@ -97,6 +101,7 @@ class Settings:
             k=k,
             config_path=config_path,
             answer=dict(file_values.get("answer", {})),
+            retrieval=dict(file_values.get("retrieval", {})),
             bot=dict(file_values.get("bot", {})),
             eval=dict(file_values.get("eval", {})),
         )

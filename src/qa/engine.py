@@ -98,9 +98,8 @@ class Engine:
             )
 
     def _install(self, version: IndexVersion) -> None:
-        settings = self.settings.answer
-        self._pipeline = Pipeline(version, settings)
-        self._answers = AnswerBuilder(settings)
+        self._pipeline = Pipeline(version, {"retrieval": self.settings.retrieval})
+        self._answers = AnswerBuilder(self.settings.answer)
         self._version = version
 
     def reload_if_changed(self) -> bool:

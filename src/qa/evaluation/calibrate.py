@@ -135,6 +135,7 @@ def plot_scores(calibration: Calibration, path, title: str = "") -> None:
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     answerable, unanswerable = calibration.answerable_scores, calibration.unanswerable_scores
     everything = answerable + unanswerable + [t for t in (calibration.current, calibration.suggested) if t is not None]
@@ -149,9 +150,12 @@ def plot_scores(calibration: Calibration, path, title: str = "") -> None:
         if calibration.current is not None:
             ax.axvline(calibration.current, color="tab:red", linestyle="--", linewidth=2,
                        label=f"current threshold {calibration.current:.4f} ({calibration.current_right}/{calibration.total} right)")
+        else:
+            ax.plot([], [], " ", label="current threshold: not set ([answer] abstain_threshold)")
         if calibration.suggested is not None and calibration.suggested != calibration.current:
             ax.axvline(calibration.suggested, color="tab:green", linestyle=":", linewidth=2,
                        label=f"suggested {calibration.suggested:.4f} ({calibration.suggested_right}/{calibration.total} right)")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("top citation score")
         ax.set_ylabel("questions")
         ax.set_title(title or "Top citation score: answerable vs unanswerable questions")

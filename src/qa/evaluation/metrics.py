@@ -104,6 +104,8 @@ def _ranx_scores(records: list[QuestionRecord], k: int) -> RankingScores:
         cited = min(record.cited, k)
         # Documents are the citation ranks; scores keep the engine's order exactly.
         run[key] = {f"r{rank}": float(k + 1 - rank) for rank in range(1, cited + 1)}
+        if not run[key]:  # nothing cited; ranx wants a document: one that is never relevant
+            run[key] = {"nothing-cited": 0.0}
         relevant = {f"r{rank}": 1 for rank in record.relevant_ranks if rank <= cited}
         qrels[key] = relevant or {"not-cited": 1}
     metrics = {"hit@1": "hit_rate@1", "hit@3": "hit_rate@3", "hit@k": f"hit_rate@{k}", "mrr": f"mrr@{k}"}

@@ -1,9 +1,33 @@
-"""Everything derived from the passages at index time, stored with the index as JSON."""
+"""Everything derived from the passages at index time, stored with the index as JSON.
+
+Building these needs jieba, pypinyin and CC-CEDICT (seconds of work); loading them back is
+a JSON read, so no question ever pays for it.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+
+from qa.retrieval.bridge import build_bridge, cedict_entries, common_word_test, english_names
+from qa.retrieval.gazetteer import build_gazetteer
+from qa.retrieval.tokenize import search_words, words_with_tags
 from qa.types import Passage
 
 
 def derive_all(passages: list[Passage]) -> dict[str, object]:
-    return {}
+    tagged = [words_with_tags(p.text) for p in passages]
+    vocabulary: Counter[str] = Counter()
+    for passage in passages:
+        vocabulary.update(search_words(passage.text))
+        if passage.section:
+            vocabulary.update(search_words(passage.section))
+    entries = cedict_entries()
+    gazetteer = build_gazetteer(passages, tagged, english_names(entries), common_word_test(entries))
+    for entity in gazetteer["entities"]:
+        for form in entity["forms"]:
+            vocabulary[form] += 1
+    return {
+        "gazetteer": gazetteer,
+        "bridge": build_bridge(dict(vocabulary), entries),
+        "vocabulary": {"words": sorted(vocabulary)},
+    }

@@ -39,11 +39,24 @@ def heading_names(heading: str) -> list[str]:
     return names if "".join(names) == heading else [heading] if _CJK_ONLY.fullmatch(heading) else names
 
 
-def build_gazetteer(passages: list[Passage], tagged: list[list[tuple[str, str]]], english_names) -> dict:
+def _is_name(word: str, tag: str, is_common_word) -> bool:
+    """A tagged word that names a place or organisation, not a common noun like 城市 or 社区."""
+    if len(word) < 2 or not _CJK_ONLY.fullmatch(word):
+        return False
+    if word[-1] in ADMIN_SUFFIXES:
+        # Two characters ending in a suffix (城市, 社区, 省市) are almost always common nouns.
+        return len(word) >= 3 and tag.startswith("n") and not is_common_word(word)
+    return tag in NAME_TAGS and not is_common_word(word)
+
+
+def build_gazetteer(
+    passages: list[Passage], tagged: list[list[tuple[str, str]]], english_names, is_common_word
+) -> dict:
     """JSON-ready gazetteer: one entry per entity (keyed by its short form).
 
     ``tagged`` holds jieba's (word, tag) pairs for each passage's text; ``english_names``
-    maps a Chinese word to the proper names CC-CEDICT gives it.
+    maps a Chinese word to the proper names CC-CEDICT gives it; ``is_common_word`` tells a
+    word the dictionary glosses only with common (lower-case) English words.
     """
     found: dict[str, set[str]] = {}
 
@@ -56,7 +69,7 @@ def build_gazetteer(passages: list[Passage], tagged: list[list[tuple[str, str]]]
             add(name)
     for pairs in tagged:
         for word, tag in pairs:
-            if tag in NAME_TAGS or (word[-1:] in ADMIN_SUFFIXES and tag.startswith("n")):
+            if _is_name(word, tag, is_common_word):
                 add(word)
     entities = []
     for short, forms in sorted(found.items()):

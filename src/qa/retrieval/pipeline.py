@@ -1,21 +1,58 @@
-"""The retrieval pipeline: question -> analysed query -> retrievers -> fusion -> ranked passages."""
+"""The retrieval pipeline: question -> analysis -> dense + lexical retrievers -> fusion -> rerank.
+
+Candidates from both retrievers are fused by reciprocal rank, then re-scored with features
+that a plain similarity misses: whether the passage (with its section heading) names the
+places the question names, whether its section belongs to one of them (the donor's
+section), how many of the question's topic terms it holds, and whether it states a figure of
+the kind asked for.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from qa.figures import figures_of_kind
+from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
+from qa.retrieval.fusion import reciprocal_rank_fusion
+from qa.retrieval.gazetteer import Gazetteer
+from qa.retrieval.lexical import BM25
+from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
+from qa.retrieval.tokenize import lexical_tokens
 from qa.store import IndexVersion
+from qa.text import normalize
 from qa.types import Passage
 
-DENSE_POOL = 50  # candidates taken from each retriever before fusion
+POOL = 50  # candidates taken from each retriever before fusion
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each feature adds to the fused rank score (both on a 0..1 scale).
+
+    Defaults were chosen with `qa eval` on the tune split; override in qa.toml [retrieval].
+    """
+
+    fusion: float = 1.0
+    names: float = 0.8
+    section: float = 0.4
+    terms: float = 0.5
+    figure: float = 0.3
+    dense_weight: float = 1.0  # relative weight of the dense ranking inside RRF
+    lexical_weight: float = 1.0
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Weights":
+        known = {k: float(v) for k, v in settings.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
 
 
 @dataclass
 class Candidate:
     row: int
     passage: Passage
-    score: float  # the fused score that orders candidates
+    score: float  # the final score that orders candidates
     dense: float = 0.0  # cosine similarity of the question and the passage
     features: dict = field(default_factory=dict)
 
@@ -24,22 +61,91 @@ class Candidate:
 class RetrievalResult:
     question: str
     candidates: list[Candidate]
-    analysis: object = None
+    analysis: QueryAnalysis | None = None
+    names_meet: bool = True  # the question's names occur together in some passage
 
 
 class Pipeline:
     def __init__(self, version: IndexVersion, settings: dict | None = None):
         self.version = version
         self.settings = settings or {}
-        self.dense = DenseRetriever(version.faiss_index, top_k=DENSE_POOL)
-        self._by_id = {p.id: p for p in version.passages}
+        self.weights = Weights.from_settings(self.settings.get("retrieval", {}))
+        passages = version.passages
+        self.dense = DenseRetriever(version.faiss_index, top_k=POOL)
+        self.lexical = BM25([lexical_tokens(_context(p)) for p in passages])
+        self.gazetteer = Gazetteer(version.derived.get("gazetteer", {}))
+        self.analyzer = QueryAnalyzer(
+            self.gazetteer,
+            Bridge(version.derived.get("bridge", {})),
+            set(version.derived.get("vocabulary", {}).get("words", [])),
+        )
+        self._by_id = {p.id: p for p in passages}
+        self._contexts = [normalize(_context(p)) for p in passages]
+        self._sections = [normalize(p.section or "") for p in passages]
 
     def passage_by_id(self, passage_id: str) -> Passage | None:
         return self._by_id.get(passage_id)
 
     def run(self, question: str, embedder, k: int) -> RetrievalResult:
-        vector = embedder.encode_queries([question])[0]
-        hits = self.dense.run(vector, max(k, DENSE_POOL))
-        passages = self.version.passages
-        candidates = [Candidate(row, passages[row], score, dense=score) for row, score in hits]
-        return RetrievalResult(question, candidates)
+        analysis = self.analyzer.run(question)
+        vector = embedder.encode_queries([analysis.dense_text()])[0]
+        pool = max(k, POOL)
+        dense_hits = self.dense.run(vector, pool)
+        lexical_hits = self.lexical.run(self._lexical_query(analysis), pool)
+        fused = reciprocal_rank_fusion(
+            [dense_hits, lexical_hits], [self.weights.dense_weight, self.weights.lexical_weight]
+        )
+        rows = list(fused)
+        dense_scores = dict(zip(rows, (self.version.vectors[rows] @ vector).tolist()))
+        candidates = [self._score(row, fused, dense_scores, analysis) for row in rows]
+        candidates.sort(key=lambda c: (-c.score, c.row))
+        return RetrievalResult(question, candidates, analysis, self._names_meet(analysis))
+
+    def _lexical_query(self, analysis: QueryAnalysis) -> dict[str, float]:
+        query: dict[str, float] = {}
+        for token in lexical_tokens(analysis.text):
+            query[token] = query.get(token, 0.0) + 1.0
+        for name in analysis.names:
+            for token in lexical_tokens(name.forms[0]):
+                query[token] = query.get(token, 0.0) + 1.0
+        for term, weight in analysis.terms.items():
+            for token in lexical_tokens(term):
+                query[token] = max(query.get(token, 0.0), weight)
+        return query
+
+    def _score(self, row: int, fused: dict[int, float], dense: dict[int, float], analysis) -> Candidate:
+        w = self.weights
+        best_fused = max(fused.values())
+        context, section = self._contexts[row], self._sections[row]
+        names = analysis.names
+        named = [n for n in names if any(normalize(f) in context for f in n.forms)]
+        in_section = [n for n in names if any(normalize(f) in section for f in n.forms)]
+        terms = analysis.terms
+        term_total = sum(terms.values())
+        term_hit = sum(wt for t, wt in terms.items() if normalize(t) in context)
+        passage = self.version.passages[row]
+        has_figure = bool(figures_of_kind(passage.text, analysis.qtype, terms))
+        features = {
+            "fusion": fused[row] / best_fused,
+            "names": len(named) / len(names) if names else 0.0,
+            "section": 1.0 if in_section else 0.0,
+            "terms": term_hit / term_total if term_total else 0.0,
+            "figure": 1.0 if has_figure else 0.0,
+        }
+        score = sum(getattr(w, key) * value for key, value in features.items())
+        return Candidate(row, passage, score, dense=float(dense[row]), features=features)
+
+    def _names_meet(self, analysis: QueryAnalysis) -> bool:
+        """Whether one passage (with its section heading) names every place the question names."""
+        entities = analysis.names
+        if len(entities) < 2:
+            return True
+        for context in self._contexts:
+            if all(any(normalize(f) in context for f in n.forms) for n in entities):
+                return True
+        return False
+
+
+def _context(passage: Passage) -> str:
+    """The passage as searched: its section heading (who it is about) and its text."""
+    return f"{passage.section}\n{passage.text}" if passage.section else passage.text

@@ -1,0 +1,80 @@
+"""Figures in Chinese text: money, counts with units, years; and English readings of them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER = r"\d+(?:[.,]\d+)*"
+APPROX = r"(?:多|余|几)?"
+MONEY_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:元|美元)")
+COUNT_UNITS = ("人次", "平方米", "公里", "千米", "个", "所", "名", "人", "家", "批", "项", "次", "吨",
+               "亩", "座", "条", "户", "套", "台", "辆", "米", "期", "场", "种", "类", "处", "支", "位", "棵", "株")
+COUNT_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:{'|'.join(COUNT_UNITS)})")
+YEAR_RE = re.compile(r"(?:1[89]|20)\d{2}年")
+NEAR_CHARS = 12  # a count "of schools" sits within this many characters of 学校
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str
+    start: int
+    end: int
+    kind: str
+
+
+def find_figures(text: str, kind: str) -> list[Figure]:
+    pattern = {"amount": MONEY_RE, "count": COUNT_RE, "year": YEAR_RE}.get(kind)
+    if pattern is None:
+        return []
+    found = [Figure(m.group(0), m.start(), m.end(), kind) for m in pattern.finditer(text)]
+    if kind == "count":  # money and years are not counts
+        money = [(m.start(), m.end()) for m in MONEY_RE.finditer(text)]
+        found = [f for f in found if not any(s <= f.start < e for s, e in money)]
+        found = [f for f in found if not YEAR_RE.match(text, f.start)]
+    return found
+
+
+def figures_of_kind(text: str, kind: str, terms: dict[str, float] | None = None) -> list[Figure]:
+    """Figures of the asked kind, those near one of the question's terms first."""
+    figures = find_figures(text, kind)
+    if not terms or not figures:
+        return figures
+
+    def distance(figure: Figure) -> int:
+        best = 10**6
+        for term in terms:
+            for match in re.finditer(re.escape(term), text):
+                gap = max(match.start() - figure.end, figure.start - match.end(), 0)
+                best = min(best, gap)
+        return best
+
+    return sorted(figures, key=lambda f: (distance(f) > NEAR_CHARS, distance(f), f.start))
+
+
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+
+
+def english_reading(figure: str) -> str | None:
+    """An English reading of a Chinese figure: 9788.1万元 -> "about 97.9 million yuan"."""
+    match = re.match(rf"({NUMBER})({APPROX})([万亿千百]?)({APPROX})(.*)$", figure)
+    if not match:
+        return None
+    number, approx1, multiplier, approx2, unit = match.groups()
+    if not multiplier:
+        return None
+    try:
+        value = float(number.replace(",", "")) * _MULTIPLIERS[multiplier]
+    except ValueError:
+        return None
+    unit_word = {"元": "yuan", "美元": "US dollars", "人次": "person-times", "人": "people",
+                 "吨": "tonnes", "亩": "mu"}.get(unit, "")
+    more = "more than " if (approx1 or approx2) in ("多", "余") else "about "
+    return f"{more}{_magnitude(value)} {unit_word}".strip()
+
+
+def _magnitude(value: float) -> str:
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            return f"{value / size:.3g} {word}"
+    return f"{value:,.0f}"

@@ -1,0 +1,188 @@
+"""Question analysis: language, names, Chinese search terms, and what kind of answer is asked.
+
+Everything here reads the data derived at index time (gazetteer, bridge, vocabulary); no
+rule names a place or a figure of any particular report.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from qa.retrieval.bridge import ENGLISH_STOPWORDS, Bridge
+from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch
+from qa.retrieval.tokenize import search_words, words_with_tags
+from qa.text import is_chinese, normalize_spaces
+
+# A Latin word made only of pinyin syllables (a romanised Chinese name, maybe misspelt).
+_PINYIN = re.compile(
+    r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan"
+    r"|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|a|o|e|i|u|v))+$"
+)
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+FUZZY_MIN_SCORE = 80  # OSA similarity (0-100) for a misspelt name: one edit in five letters
+
+QTYPE_PATTERNS = {
+    "en": [
+        ("year", r"\b(when|what year|which year|since when|how long ago|in what year)\b"),
+        ("amount", r"\b(how much|amount|money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*|worth)\b"),
+        ("count", r"\bhow many\b|\bnumber of\b"),
+        ("name", r"\b(which|what|who|whom|name)\b"),
+    ],
+    "zh": [
+        ("year", r"哪一年|哪年|何时|什么时候|哪个年份|年份|几几年|始于|从哪"),
+        ("amount", r"多少(钱|资金|万|亿|元)|资金|金额|多少经费|投入了多少|援助了多少(?![个所名人家批项次吨亩座条户])|捐了多少"),
+        ("count", r"多少|几[个所名人家批项次吨亩座条户]"),
+        ("name", r"哪|什么|谁|名称|叫"),
+    ],
+}
+
+
+@dataclass
+class QueryAnalysis:
+    question: str  # as asked
+    text: str  # normalised: NFKC, simplified characters
+    lang: str  # "zh" or "en"
+    qtype: str  # amount | count | year | name | other
+    names: list[NameMatch] = field(default_factory=list)  # known names, in question order
+    unknown_names: list[str] = field(default_factory=list)  # names the corpus never mentions
+    terms: dict[str, float] = field(default_factory=dict)  # Chinese search terms -> weight
+    content_words: int = 0  # topic words in the question (not names, not question frame)
+    bridged_words: int = 0  # of those, how many found a Chinese term in the corpus
+
+    @property
+    def entities(self) -> list[str]:
+        return [n.entity for n in self.names]
+
+    def dense_text(self) -> str:
+        """The question with its names and topic words added in Chinese, for the encoder."""
+        extra = [n.forms[-1] for n in self.names] + [t for t, w in self.terms.items() if w >= 0.5]
+        addition = " ".join(dict.fromkeys(t for t in extra if t not in self.text))
+        return f"{self.text} {addition}".strip()
+
+
+class QueryAnalyzer:
+    def __init__(self, gazetteer: Gazetteer, bridge: Bridge, vocabulary: set[str]):
+        self.gazetteer = gazetteer
+        self.bridge = bridge
+        self.vocabulary = vocabulary
+        self._converter = None
+        self._lock = threading.Lock()
+
+    def to_simplified(self, text: str) -> str:
+        with self._lock:
+            if self._converter is None:
+                from opencc import OpenCC
+
+                self._converter = OpenCC("t2s")
+        return self._converter.convert(text)
+
+    def run(self, question: str) -> QueryAnalysis:
+        text = self.to_simplified(normalize_spaces(question))
+        lang = "zh" if is_chinese(text) else "en"
+        analysis = QueryAnalysis(question, text, lang, self._question_type(text, lang))
+        chinese_names = self.gazetteer.find_chinese(text)
+        latin_names, leftovers = self._latin_names(text)
+        analysis.names = _in_order(text, chinese_names + latin_names)
+        analysis.unknown_names = self._unknown_latin(leftovers) + self._unknown_chinese(text, analysis)
+        self._add_terms(analysis, leftovers)
+        return analysis
+
+    # -- question type --------------------------------------------------------------------
+
+    @staticmethod
+    def _question_type(text: str, lang: str) -> str:
+        lowered = text.lower()
+        patterns = QTYPE_PATTERNS["zh"] if lang == "zh" else QTYPE_PATTERNS["en"]
+        for qtype, pattern in patterns:
+            if re.search(pattern, lowered):
+                return qtype
+        # Mixed questions: a Chinese question word in an English sentence, and the reverse.
+        other = QTYPE_PATTERNS["en" if lang == "zh" else "zh"]
+        for qtype, pattern in other:
+            if re.search(pattern, lowered):
+                return qtype
+        return "other"
+
+    # -- names ----------------------------------------------------------------------------
+
+    def _latin_names(self, text: str) -> tuple[list[NameMatch], list[str]]:
+        """Names written in Latin letters (pinyin or English, maybe misspelt or split)."""
+        words = _LATIN_WORD.findall(text)
+        lowered = [w.lower() for w in words]
+        found: list[NameMatch] = []
+        leftovers: list[str] = []
+        i = 0
+        while i < len(words):
+            match, used = self._name_at(lowered, i)
+            if match:
+                found.append(match)
+                i += used
+            else:
+                leftovers.append(lowered[i])
+                i += 1
+        return found, leftovers
+
+    def _name_at(self, words: list[str], i: int) -> tuple[NameMatch | None, int]:
+        for size in (3, 2, 1):
+            span = words[i : i + size]
+            if len(span) < size or all(w in ENGLISH_STOPWORDS for w in span):
+                continue
+            joined = "".join(span)
+            exact = self.gazetteer.match_latin(joined, min_score=100)
+            if exact:
+                return exact, size
+            # Only words that are not English may be a misspelt name ("qingdoa", "Dalien").
+            if all(self.bridge.is_english(w) for w in span) or (size == 1 and len(joined) < 5):
+                continue
+            fuzzy = self.gazetteer.match_latin(joined, min_score=FUZZY_MIN_SCORE)
+            if fuzzy:
+                return fuzzy, size
+        return None, 0
+
+    def _unknown_latin(self, leftovers: list[str]) -> list[str]:
+        return [
+            w for w in leftovers
+            if len(w) >= 4 and w not in ENGLISH_STOPWORDS and _PINYIN.match(w)
+            and not self.bridge.is_english(w) and not self.bridge.translate(w)
+        ]
+
+    def _unknown_chinese(self, text: str, analysis: QueryAnalysis) -> list[str]:
+        if not re.search(r"[\u4e00-\u9fff]", text):
+            return []
+        known = {form for n in analysis.names for form in n.forms}
+        unknown = []
+        for word, tag in words_with_tags(text):
+            is_place = tag == "ns" or (len(word) >= 3 and word[-1] in ADMIN_SUFFIXES and tag.startswith("n"))
+            if not is_place or word in self.vocabulary or any(word in k or k in word for k in known):
+                continue
+            unknown.append(word)
+        return unknown
+
+    # -- search terms ---------------------------------------------------------------------
+
+    def _add_terms(self, analysis: QueryAnalysis, leftovers: list[str]) -> None:
+        terms: dict[str, float] = {}
+        chinese = "".join(re.findall(r"[\u4e00-\u9fff]+", analysis.text))
+        for word in search_words(analysis.text) if chinese else []:
+            if word in self.vocabulary:
+                terms[word] = 1.0
+        content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and len(w) > 1]
+        analysis.content_words = len(content)
+        for word in content:
+            options = self.bridge.translate(word)
+            if options:
+                analysis.bridged_words += 1
+            for zh, weight in options:
+                terms[zh] = max(terms.get(zh, 0.0), weight)
+        forms = [form for name in analysis.names for form in name.forms]
+        analysis.terms = {t: w for t, w in terms.items() if not any(t in form for form in forms)}
+
+
+def _in_order(text: str, names: list[NameMatch]) -> list[NameMatch]:
+    lowered = text.lower()
+    unique: dict[str, NameMatch] = {}
+    for name in names:
+        unique.setdefault(name.entity, name)
+    return sorted(unique.values(), key=lambda n: (lowered.find(n.typed.lower()) % (len(lowered) + 1)))
