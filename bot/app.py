@@ -196,6 +196,7 @@ async def serve(engine: Any, config: BotSettings) -> int:
 
 def prepare_engine(engine: Any) -> None:
     """Build the index if there is none, then load index and model (before going online)."""
+    log.info("preparing the index and the model (the first run builds the index)")
     summary = engine.ensure_index()
     if summary is not None:
         record = summary.to_dict() if hasattr(summary, "to_dict") else summary

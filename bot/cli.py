@@ -35,11 +35,11 @@ def register(subparsers, parents) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qa.config import Settings
+    from qa.cli import settings_from_args
 
     from bot.settings import BotSettings
 
-    settings = Settings.load(corpus=args.corpus, index=args.index, config=args.config)
+    settings = settings_from_args(args)
     config = BotSettings.resolve(settings, api_url=args.api_url)
 
     from bot.app import configure_logging, run_bot

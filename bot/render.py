@@ -203,10 +203,9 @@ def render_answer(answer: Any, lang: str | None = None, limit: int = MAX_MESSAGE
             lines += [f"[{n}] {esc(source_label(c.passage, lang))}" for n, c in citations]
             blocks.append("\n".join(lines))
     else:
-        blocks.append(f"<b>{esc(t(lang, 'no_answer'))}</b>")
+        # The engine's own words (as `qa ask` prints them); a plain "no answer" otherwise.
         explanation = (answer.answer or "").strip()
-        if explanation and not _same_message(explanation, lang):
-            blocks.append(esc(explanation))
+        blocks.append(esc(explanation) if explanation else f"<b>{esc(t(lang, 'no_answer'))}</b>")
         if citations:
             lines = [f"<i>{esc(t(lang, 'related'))}:</i>"]
             for n, c in citations:
@@ -227,12 +226,6 @@ def cited(answer: Any) -> list[tuple[int, Any]]:
         return numbered
     marks = {int(n) for n in re.findall(r"\[(\d{1,3})\]", answer.answer or "")}
     return [(n, c) for n, c in numbered if n in marks] or numbered
-
-
-def _same_message(text: str, lang: str) -> bool:
-    """True when the engine's refusal only repeats "no answer" (do not say it twice)."""
-    plain = text.strip().rstrip(".。")
-    return plain in {"The reports do not say", "报告中没有找到答案", t(lang, "no_answer").rstrip(".。")}
 
 
 def render_passage(passage: Any, lang: str, limit: int = MAX_MESSAGE) -> list[str]:

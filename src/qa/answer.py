@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from qa.figures import english_reading, figures_of_kind
-from qa.retrieval.pipeline import Candidate, RetrievalResult
+from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.text import normalize, split_sentences
 from qa.types import Answer, Citation
 
@@ -29,6 +29,7 @@ class _Choice:
     sentence: str
     figure: str | None
     score: float
+    has_terms: bool = False
 
 
 def _bigrams(text: str) -> set[str]:
@@ -49,6 +50,9 @@ class AnswerBuilder:
         if reason:
             return self._refuse(question, citations, zh, reason)
         choice = self._choose(result)
+        if choice is None:
+            kind = {"amount": "amount", "count": "number", "year": "year"}[analysis.qtype]
+            return self._refuse(question, citations, zh, f"no cited sentence states that {kind}")
         text = self._compose(choice, zh)
         return Answer(question, True, text, citations, lang="zh" if zh else "en")
 
@@ -69,37 +73,44 @@ class AnswerBuilder:
             return f"the best passage matches too weakly (score {top.score:.2f} < {self.threshold:.2f})"
         return None
 
+    @staticmethod
+    def _supported(choice: _Choice, result: RetrievalResult) -> bool:
+        """A figure question needs a sentence with a figure of that kind, next to the
+        question's topic words when it has any (not just any figure near the right name)."""
+        analysis = result.analysis
+        if analysis.qtype not in ("amount", "count", "year"):
+            return True
+        topical = any(w >= 0.5 for w in analysis.terms.values())
+        return choice.figure is not None and (choice.has_terms or not topical)
+
     # -- choosing the sentence ------------------------------------------------------------
 
     def _choose(self, result: RetrievalResult) -> _Choice:
         analysis = result.analysis
         wanted = _bigrams(analysis.text + "".join(analysis.terms))
-        best: _Choice | None = None
-        for rank, candidate in enumerate(result.candidates[:SENTENCE_POOL], start=1):
-            for sentence in split_sentences(candidate.passage.text) or [candidate.passage.text]:
-                choice = self._score_sentence(rank, candidate, sentence.strip(), analysis, wanted, result)
-                if best is None or choice.score > best.score:
-                    best = choice
-        return best
+        choices = [
+            self._score_sentence(rank, candidate, sentence.strip(), analysis, wanted, result)
+            for rank, candidate in enumerate(result.candidates[:SENTENCE_POOL], start=1)
+            for sentence in (split_sentences(candidate.passage.text) or [candidate.passage.text])
+        ]
+        supported = [c for c in choices if self._supported(c, result)]
+        return max(supported, key=lambda c: c.score) if supported else None
 
     @staticmethod
     def _score_sentence(rank: int, candidate: Candidate, sentence: str, analysis, wanted, result) -> _Choice:
         figures = figures_of_kind(sentence, analysis.qtype, analysis.terms)
         normal = normalize(sentence)
-        names = sum(1 for n in analysis.names if any(normalize(f) in normal for f in n.forms))
-        terms = sum(w for t, w in analysis.terms.items() if normalize(t) in normal)
+        terms = term_coverage(analysis, sentence)
+        section = normalize(candidate.passage.section or "")
+        # Names count where the section heading does not already supply them.
+        names = sum(1 for n in analysis.names if any(normalize(f) in normal for f in n.forms)
+                    and not any(normalize(f) in section for f in n.forms))
         overlap = len(wanted & _bigrams(sentence)) / (len(wanted) or 1)
-        # The passage's own rank matters most: a sentence from a lower-ranked passage wins
-        # only when it holds the kind of figure asked for and the top passage has none.
+        # The passage's own rank counts, but a sentence that holds the asked kind of figure
+        # and the question's terms can come from a lower-ranked passage.
         relative = candidate.score / (result.candidates[0].score or 1.0)
-        score = (
-            2.0 * relative
-            + (1.0 if figures else 0.0)
-            + 0.3 * names
-            + 0.3 * min(terms, 3.0)
-            + 1.0 * overlap
-        )
-        return _Choice(rank, sentence, figures[0].text if figures else None, score)
+        score = 1.5 * relative + (1.0 if figures else 0.0) + 0.2 * names + 1.5 * terms + 1.0 * overlap
+        return _Choice(rank, sentence, figures[0].text if figures else None, score, terms > 0)
 
     # -- wording --------------------------------------------------------------------------
 

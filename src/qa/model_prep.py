@@ -9,7 +9,8 @@ network:
 - ``config.json`` + ``model.safetensors``: a float32 ``BertModel`` (the 4-bit weights
   dequantised exactly as the C engine does: ``(nibble - 8) * scale``);
 - ``tokenizer.json`` (+ ``tokenizer_config.json``, ``special_tokens_map.json``): a Unigram
-  tokenizer that reproduces the C engine's tokenisation token for token;
+  tokenizer that reproduces the C engine's tokenisation token for token (the rare exceptions
+  are listed above :func:`_build_tokenizer`);
 - ``modules.json``, ``sentence_bert_config.json``, ``1_Pooling``, ``2_Normalize`` and
   ``config_sentence_transformers.json`` with the e5 ``query: ``/``passage: `` prompts;
 - ``prepared.json``, written last: what was converted, from which source file.
@@ -162,7 +163,7 @@ def _write_model_folder(source: Path, out: Path, log: Log) -> None:
 
 def _write_marker(folder: Path, source: Path) -> None:
     files = {
-        str(path.relative_to(folder)): path.stat().st_size
+        path.relative_to(folder).as_posix(): path.stat().st_size
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
@@ -282,8 +283,11 @@ class _E5File:
         pieces, scores, (bos, eos, pad, unk) = _read_vocab(reader)
         norm_map = _read_norm_map(reader)
         tensors = _read_directory(reader, data)
-        return cls(hidden, layers, heads, ff, voc, maxp, tvs, eps, pieces, scores,
-                   bos, eos, pad, unk, norm_map, tensors)
+        return cls(
+            hidden=hidden, layers=layers, heads=heads, intermediate=ff, vocab_size=voc,
+            max_positions=maxp, type_vocab_size=tvs, layer_norm_eps=eps, pieces=pieces,
+            scores=scores, bos=bos, eos=eos, pad=pad, unk=unk, norm_map=norm_map, tensors=tensors,
+        )
 
 
 class _Reader:
@@ -372,7 +376,7 @@ def _bert_tensors(src: _E5File) -> dict:
     import numpy as np
 
     h, ff = src.hidden, src.intermediate
-    shapes = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (ff, h), "fo": (h, ff)}
+    linear = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (ff, h), "fo": (h, ff)}
     out = {
         "embeddings.word_embeddings.weight": _tensor(src, "emb.word", (src.vocab_size, h)),
         "embeddings.position_embeddings.weight": _tensor(src, "emb.pos", (src.max_positions, h)),
@@ -383,9 +387,9 @@ def _bert_tensors(src: _E5File) -> dict:
     for layer in range(src.layers):
         for short, long in _LAYER_TENSORS.items():
             prefix = f"encoder.layer.{layer}.{long}"
-            bias_len = shapes[short][0] if short in shapes else h
-            out[f"{prefix}.weight"] = _tensor(src, f"l{layer}.{short}.w", shapes.get(short, (h,)))
-            out[f"{prefix}.bias"] = _tensor(src, f"l{layer}.{short}.b", (bias_len,))
+            weight_shape = linear.get(short, (h,))  # [out, in] as in torch.nn.Linear; LayerNorms (h,)
+            out[f"{prefix}.weight"] = _tensor(src, f"l{layer}.{short}.w", weight_shape)
+            out[f"{prefix}.bias"] = _tensor(src, f"l{layer}.{short}.b", weight_shape[:1])
     # The file has no pooler. Zeros keep transformers from warning about (and randomly
     # initialising) missing weights; sentence-transformers uses mean pooling, never the pooler.
     out["pooler.dense.weight"] = np.zeros((h, h), np.float32)
@@ -467,8 +471,12 @@ def _bert_config(src: _E5File) -> dict:
 # full-width letter + U+0301). e5.c maps character by character, so before that step a
 # control character that the map deletes is inserted after every mapped character: a
 # control character always ends a cluster, and it vanishes in the mapping.
-# The one remaining difference: an empty text gives no tokens here, "\u2581" in e5.c (which
-# never sees one: it always adds "query: " or "passage: ").
+# What still differs:
+#   - where two segmentations score exactly the same (a run of one repeated character, such
+#     as "7777777" or "======", cut into the same pieces in another order), e5.c's float32
+#     sums pick one by rounding and the float64 Viterbi of tokenizers picks the other;
+#   - an empty text gives no tokens here and "\u2581" in e5.c, and e5.c stops at a NUL
+#     character; neither reaches it in practice, as it always adds "query: " or "passage: ".
 
 
 def _build_tokenizer(src: _E5File):
@@ -551,45 +559,68 @@ def _double_array(entries: list[tuple[bytes, int]]) -> list[int]:
         for byte in key:
             node = node.setdefault(byte, {})
         node[0] = value  # label 0: the leaf holding the key's value
-    units, used = [0], bytearray(1)
-    used[0] = 1  # the root unit
-    bases: set[int] = set()
-    first_free = 1
-    queue = [(0, root)]  # (position of the node's unit, node)
+    array = _UnitArray()
+    queue, ends = [(0, root)], []
     while queue:
         position, node = queue.pop()
-        labels = sorted(node)
-        while first_free < len(used) and used[first_free]:
-            first_free += 1
-        base = _free_base(labels, used, units, bases, first_free)
+        if list(node) == [0]:
+            ends.append((position, node))  # placed afterwards, with a cheap forward-only search
+            continue
+        base = array.free_base(sorted(node), array.first_free())
+        queue.extend(array.place(position, node, base))
+    cursor = 1
+    for position, node in ends:
+        # Positions this search skips are used or taken as a base: they never free up again.
+        cursor = array.free_base([0], cursor)
+        array.place(position, node, cursor)
+    return array.units
+
+
+class _UnitArray:
+    """The growing unit array of :func:`_double_array`, with which slots and bases are taken."""
+
+    def __init__(self):
+        self.units = [0]
+        self.used = bytearray(b"\1")  # slot 0 holds the root
+        self.bases: set[int] = set()
+
+    def first_free(self) -> int:
+        free = self.used.find(0)
+        return len(self.used) if free < 0 else free
+
+    def free_base(self, labels: list[int], start: int) -> int:
+        """The first base from ``start`` not taken yet whose slots for all labels are free."""
+        position = start
+        while True:
+            base = position ^ labels[0]
+            self._reach(base | 255)  # any byte looked up under this base stays inside the array
+            if base not in self.bases and not any(self.used[base ^ label] for label in labels):
+                return base
+            position += 1
+
+    def place(self, position: int, node: dict, base: int) -> list[tuple[int, dict]]:
+        """Point the unit at ``position`` to ``base`` and fill the children's slots; returns
+        the (position, node) of each child still to be placed."""
         offset = position ^ base
         if offset >= 1 << 21:
             raise ModelPrepError("normalisation map too large for a compact double array")
-        units[position] |= offset << 10 | (1 << 8 if 0 in node else 0)
-        bases.add(base)
-        for label in labels:
-            used[base ^ label] = 1
+        self.units[position] |= offset << 10 | (1 << 8 if 0 in node else 0)
+        self.bases.add(base)
+        children = []
+        for label, child in node.items():
+            self.used[base ^ label] = 1
             if label == 0:
-                units[base] = node[0] | 1 << 31
+                self.units[base] = child | 1 << 31
             else:
-                units[base ^ label] = label
-                queue.append((base ^ label, node[label]))
-    return units
+                self.units[base ^ label] = label
+                children.append((base ^ label, child))
+        return children
 
-
-def _free_base(labels: list[int], used: bytearray, units: list[int], bases: set[int], start: int) -> int:
-    """The first unused base at which every label's slot is free (growing the arrays as needed;
-    they always reach past ``base | 255`` so a lookup of any byte stays inside them)."""
-    position = start
-    while True:
-        base = position ^ labels[0]
-        if len(used) <= (base | 255):
-            grow = (base | 255) + 1 - len(used)
-            used.extend(bytes(grow))
-            units.extend([0] * grow)
-        if base not in bases and not any(used[base ^ label] for label in labels):
-            return base
-        position += 1
+    def _reach(self, last: int) -> None:
+        if last >= len(self.used):
+            grow = last + 1 - len(self.used)
+            self.used.extend(bytes(grow))
+            self.units.extend([0] * grow)
 
 
 # --------------------------------------------------------------------- configuration files

@@ -113,7 +113,16 @@ def _options(args, settings) -> tuple[int, int, dict[str, float | None]]:
 
 
 def _current_threshold(settings, info: dict) -> float | None:
-    for value in (settings.answer.get("abstain_threshold"), info.get("abstain_threshold")):
+    """The abstention threshold the engine uses: the config's ``[answer] abstain_threshold``,
+    else what the engine reports, else the answer builder's default."""
+    candidates = [settings.answer.get("abstain_threshold"), info.get("abstain_threshold")]
+    try:
+        from qa import answer as answer_module
+
+        candidates.append(getattr(answer_module, "DEFAULT_ABSTAIN_THRESHOLD", None))
+    except ImportError:
+        pass
+    for value in candidates:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
     return None
@@ -146,6 +155,18 @@ def _engine_errors() -> tuple[type, ...]:
     except ImportError:
         pass
     return tuple(e for e in found if isinstance(e, type) and issubclass(e, BaseException))
+
+
+def _engine_info(engine) -> dict:
+    """The facts about the engine kept in the report; warns when the index is stale."""
+    if not callable(getattr(engine, "info", None)):
+        return {}
+    full = engine.info() or {}
+    if full.get("stale"):
+        print("qa eval: warning: the corpus changed since the index was built; run `qa index` "
+              "to evaluate the current corpus", file=sys.stderr)
+    keys = ("model", "documents", "passages", "index_built", "index_version", "stale", "abstain_threshold")
+    return {key: full[key] for key in keys if key in full}
 
 
 def run(args, *, engine=None) -> int:
@@ -184,25 +205,19 @@ def run(args, *, engine=None) -> int:
         if not parent.is_dir():
             return _error(f"--plot: folder {parent} does not exist")
 
-    if engine is None:
-        errors = _engine_errors()
-        try:
+    errors = _engine_errors()
+    try:
+        if engine is None:
             engine = _open_engine(settings)
-        except errors as exc:  # an index or model that cannot be used
-            return _error(str(exc))
-    info = {}
-    if callable(getattr(engine, "info", None)):
-        full = engine.info() or {}
-        info = {key: full.get(key) for key in ("model", "documents", "passages", "index_built", "stale") if key in full}
-        if full.get("stale"):
-            print("qa eval: warning: the index is older than the corpus; run `qa index` for current results",
-                  file=sys.stderr)
-
-    records = run_questions(engine, questions, k=k, progress=stderr_progress)
+        info = _engine_info(engine)
+        records = run_questions(engine, questions, k=k, progress=stderr_progress)
+    except errors as exc:  # no corpus, an index or a model that cannot be used
+        return _error(str(exc))
     evaluation = evaluate(records, k=k)
     gates = check_gates(evaluation["metrics"], thresholds)
     calibration = calibrate(records, _current_threshold(settings, info))
-    report = build_report(evaluation, records, gates, calibration, k, [str(p) for p in args.questions], info)
+    report = build_report(evaluation, records, gates, calibration, k, [str(p) for p in args.questions], info,
+                          filters={"split": args.split, "lang": args.lang})
 
     if args.plot:
         title = f"Top citation score ({len(records)} questions, k={k})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from qa.evaluation.calibrate import Calibration
-from qa.evaluation.metrics import COUNT_KEYS, GROUP_FIELDS, METRIC_KEYS, Gate
+from qa.evaluation.metrics import GROUP_FIELDS, METRIC_KEYS, Gate
 from qa.evaluation.records import QuestionRecord
 
 # Column headings of the metrics table.
@@ -39,10 +39,12 @@ def build_report(
     k: int,
     files: list[str],
     engine_info: dict | None = None,
+    filters: dict | None = None,
 ) -> dict:
     """The ``--json`` object (also what ``--compare`` reads back)."""
     report = {
         "questions_files": list(files),
+        "filters": {key: value for key, value in (filters or {}).items() if value is not None},
         "k": k,
         "engine": engine_info or {},
         "metrics": _round_metrics(evaluation["metrics"]),
@@ -113,7 +115,8 @@ def render_text(report: dict, records: list[QuestionRecord], failures: int = 10)
     m = report["metrics"]
     out = []
     engine = report.get("engine") or {}
-    header = f"qa eval: {', '.join(report['questions_files'])}: {m['questions']} questions " \
+    only = "".join(f", {key}={value}" for key, value in (report.get("filters") or {}).items())
+    header = f"qa eval: {', '.join(report['questions_files'])}{only}: {m['questions']} questions " \
              f"({m['answerable']} answerable, {m['unanswerable']} unanswerable), k={report['k']}"
     out.append(header)
     if engine.get("model"):

@@ -67,12 +67,14 @@ def build_bridge(vocabulary: dict[str, int], entries) -> dict:
     """
     targets: dict[str, dict[str, float]] = {}
     english_vocabulary: set[str] = set()
+    proper_names: set[str] = set()
     for entry in entries:
         for definition in entry["definitions"]:
             if definition.startswith("CL:"):
                 continue
             for word in _WORD.findall(_PAREN.sub(" ", definition)):
                 english_vocabulary.add(word)  # lower-case words only: proper names excluded
+            proper_names.update(w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}", definition))
         chinese = entry["simplified"]
         if chinese not in vocabulary:
             continue
@@ -83,9 +85,10 @@ def build_bridge(vocabulary: dict[str, int], entries) -> dict:
             if not words or len(words) > MAX_GLOSS_WORDS:
                 continue
             weight = 1.0 / len(words)
-            for word in words:
-                slot = targets.setdefault(word, {})
-                slot[chinese] = max(slot.get(chinese, 0.0), weight)
+            keys = words + ([" ".join(words)] if 1 < len(words) <= 3 else [])
+            for key in keys:
+                slot = targets.setdefault(key, {})
+                slot[chinese] = max(slot.get(chinese, 0.0), 1.0 if " " in key else weight)
     bridge = {}
     for word, options in targets.items():
         best = max(options.values())
@@ -94,7 +97,8 @@ def build_bridge(vocabulary: dict[str, int], entries) -> dict:
             key=lambda item: (-item[1], -vocabulary.get(item[0], 0), item[0]),
         )
         bridge[word] = [[zh, round(w, 3)] for zh, w in ranked[:MAX_TARGETS]]
-    return {"words": bridge, "english": sorted(english_vocabulary)}
+    return {"words": bridge, "english": sorted(english_vocabulary),
+            "proper": sorted(proper_names - english_vocabulary)}
 
 
 def common_word_test(entries):
@@ -124,9 +128,18 @@ class Bridge:
     def __init__(self, data: dict):
         self.words: dict[str, list[list]] = data.get("words", {})
         self.english = frozenset(data.get("english", ()))
+        self.proper = frozenset(data.get("proper", ()))  # names in the dictionary (France, Guangxi)
 
     def is_english(self, word: str) -> bool:
         return any(form in self.english for form in english_forms(word))
+
+    def translate_phrase(self, words: list[str]) -> list[tuple[str, float]]:
+        """A multi-word gloss ("middle school" -> 中学), trying inflected forms of the last word."""
+        for last in english_forms(words[-1]):
+            key = " ".join(words[:-1] + [last])
+            if key in self.words:
+                return [(zh, float(w)) for zh, w in self.words[key]]
+        return []
 
     def translate(self, word: str) -> list[tuple[str, float]]:
         for form in english_forms(word):

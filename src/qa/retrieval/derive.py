@@ -29,5 +29,16 @@ def derive_all(passages: list[Passage]) -> dict[str, object]:
     return {
         "gazetteer": gazetteer,
         "bridge": build_bridge(dict(vocabulary), entries),
-        "vocabulary": {"words": sorted(vocabulary)},
+        "vocabulary": {"words": sorted(vocabulary), "pinyin": _pinyin_index(vocabulary)},
     }
+
+
+def _pinyin_index(vocabulary: Counter[str]) -> dict[str, list[str]]:
+    """Toneless pinyin -> the corpus's words spelt so ("gongcheng" -> 工程), most frequent first."""
+    from qa.retrieval.gazetteer import pinyin_key
+
+    index: dict[str, list[str]] = {}
+    for word, _count in vocabulary.most_common():
+        if len(word) >= 2:
+            index.setdefault(pinyin_key(word), []).append(word)
+    return {key: words[:3] for key, words in index.items()}

@@ -78,6 +78,7 @@ class Pipeline:
             self.gazetteer,
             Bridge(version.derived.get("bridge", {})),
             set(version.derived.get("vocabulary", {}).get("words", [])),
+            version.derived.get("vocabulary", {}).get("pinyin", {}),
         )
         self._by_id = {p.id: p for p in passages}
         self._contexts = [normalize(_context(p)) for p in passages]
@@ -88,6 +89,7 @@ class Pipeline:
 
     def run(self, question: str, embedder, k: int) -> RetrievalResult:
         analysis = self.analyzer.run(question)
+        analysis.group_weights = [self._group_weight(g) for g in analysis.term_groups]
         vector = embedder.encode_queries([analysis.dense_text()])[0]
         pool = max(k, POOL)
         dense_hits = self.dense.run(vector, pool)
@@ -121,19 +123,26 @@ class Pipeline:
         named = [n for n in names if any(normalize(f) in context for f in n.forms)]
         in_section = [n for n in names if any(normalize(f) in section for f in n.forms)]
         terms = analysis.terms
-        term_total = sum(terms.values())
-        term_hit = sum(wt for t, wt in terms.items() if normalize(t) in context)
         passage = self.version.passages[row]
         has_figure = bool(figures_of_kind(passage.text, analysis.qtype, terms))
         features = {
             "fusion": fused[row] / best_fused,
             "names": len(named) / len(names) if names else 0.0,
             "section": 1.0 if in_section else 0.0,
-            "terms": term_hit / term_total if term_total else 0.0,
+            "terms": term_coverage(analysis, context),
             "figure": 1.0 if has_figure else 0.0,
         }
         score = sum(getattr(w, key) * value for key, value in features.items())
         return Candidate(row, passage, score, dense=float(dense[row]), features=features)
+
+    def _group_weight(self, group: dict[str, float]) -> float:
+        """How telling a question word is: the rarest corpus term it stands for (BM25 idf)."""
+        best = 0.0
+        for term in group:
+            tokens = lexical_tokens(term)
+            if tokens:
+                best = max(best, sum(self.lexical.idf(t) for t in tokens) / len(tokens))
+        return best
 
     def _names_meet(self, analysis: QueryAnalysis) -> bool:
         """Whether one passage (with its section heading) names every place the question names."""
@@ -149,3 +158,14 @@ class Pipeline:
 def _context(passage: Passage) -> str:
     """The passage as searched: its section heading (who it is about) and its text."""
     return f"{passage.section}\n{passage.text}" if passage.section else passage.text
+
+
+def term_coverage(analysis: QueryAnalysis, text: str) -> float:
+    """Share of the question's topic words (weighted by rarity) that the text holds."""
+    weights = getattr(analysis, "group_weights", None) or [1.0] * len(analysis.term_groups)
+    total = sum(weights)
+    if not total:
+        return 0.0
+    normal = normalize(text)
+    hit = sum(w for g, w in zip(analysis.term_groups, weights) if any(normalize(t) in normal for t in g))
+    return hit / total

@@ -25,10 +25,11 @@ FUZZY_MIN_SCORE = 80  # OSA similarity (0-100) for a misspelt name: one edit in 
 
 QTYPE_PATTERNS = {
     "en": [
-        ("year", r"\b(when|what year|which year|since when|how long ago|in what year)\b"),
-        ("amount", r"\b(how much|amount|money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*|worth)\b"),
+        ("year", r"\b(when|what year|which year|since when|in what year)\b"),
+        ("amount", r"\b(how much|what amount|how large a sum)\b"),
         ("count", r"\bhow many\b|\bnumber of\b"),
         ("name", r"\b(which|what|who|whom|name)\b"),
+        ("amount", r"\b(money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*)\b"),
     ],
     "zh": [
         ("year", r"哪一年|哪年|何时|什么时候|哪个年份|年份|几几年|始于|从哪"),
@@ -48,6 +49,9 @@ class QueryAnalysis:
     names: list[NameMatch] = field(default_factory=list)  # known names, in question order
     unknown_names: list[str] = field(default_factory=list)  # names the corpus never mentions
     terms: dict[str, float] = field(default_factory=dict)  # Chinese search terms -> weight
+    # Alternatives for one question word count once ("build" -> 建设 | 建成 | 搭建).
+    term_groups: list[dict[str, float]] = field(default_factory=list)
+    group_weights: list[float] = field(default_factory=list)  # set by the pipeline (idf)
     content_words: int = 0  # topic words in the question (not names, not question frame)
     bridged_words: int = 0  # of those, how many found a Chinese term in the corpus
 
@@ -63,10 +67,12 @@ class QueryAnalysis:
 
 
 class QueryAnalyzer:
-    def __init__(self, gazetteer: Gazetteer, bridge: Bridge, vocabulary: set[str]):
+    def __init__(self, gazetteer: Gazetteer, bridge: Bridge, vocabulary: set[str],
+                 pinyin_words: dict[str, list[str]] | None = None):
         self.gazetteer = gazetteer
         self.bridge = bridge
         self.vocabulary = vocabulary
+        self.pinyin_words = pinyin_words or {}
         self._converter = None
         self._lock = threading.Lock()
 
@@ -85,7 +91,7 @@ class QueryAnalyzer:
         chinese_names = self.gazetteer.find_chinese(text)
         latin_names, leftovers = self._latin_names(text)
         analysis.names = _in_order(text, chinese_names + latin_names)
-        analysis.unknown_names = self._unknown_latin(leftovers) + self._unknown_chinese(text, analysis)
+        analysis.unknown_names = self._unknown_latin(text, leftovers) + self._unknown_chinese(text, analysis)
         self._add_terms(analysis, leftovers)
         return analysis
 
@@ -141,11 +147,15 @@ class QueryAnalyzer:
                 return fuzzy, size
         return None, 0
 
-    def _unknown_latin(self, leftovers: list[str]) -> list[str]:
+    def _unknown_latin(self, text: str, leftovers: list[str]) -> list[str]:
+        """Romanised or capitalised names that match nothing in the corpus."""
+        capitalised = {w.lower() for w in re.findall(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}", text)}
         return [
-            w for w in leftovers
-            if len(w) >= 4 and w not in ENGLISH_STOPWORDS and _PINYIN.match(w)
+            w for w in dict.fromkeys(leftovers)
+            if len(w) >= 4 and w not in ENGLISH_STOPWORDS
+            and (_PINYIN.match(w) or w in capitalised or w in self.bridge.proper)
             and not self.bridge.is_english(w) and not self.bridge.translate(w)
+            and w not in self.pinyin_words
         ]
 
     def _unknown_chinese(self, text: str, analysis: QueryAnalysis) -> list[str]:
@@ -163,21 +173,48 @@ class QueryAnalyzer:
     # -- search terms ---------------------------------------------------------------------
 
     def _add_terms(self, analysis: QueryAnalysis, leftovers: list[str]) -> None:
-        terms: dict[str, float] = {}
+        groups: list[dict[str, float]] = []
         chinese = "".join(re.findall(r"[\u4e00-\u9fff]+", analysis.text))
         for word in search_words(analysis.text) if chinese else []:
             if word in self.vocabulary:
-                terms[word] = 1.0
+                groups.append({word: 1.0})
         content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and len(w) > 1]
         analysis.content_words = len(content)
-        for word in content:
-            options = self.bridge.translate(word)
+        i = 0
+        while i < len(content):
+            size, options = self._translate_at(content, i)
             if options:
-                analysis.bridged_words += 1
-            for zh, weight in options:
-                terms[zh] = max(terms.get(zh, 0.0), weight)
+                analysis.bridged_words += size
+                groups.append(dict(options))
+            i += size
         forms = [form for name in analysis.names for form in name.forms]
-        analysis.terms = {t: w for t, w in terms.items() if not any(t in form for form in forms)}
+        kept = []
+        for group in groups:
+            group = {t: w for t, w in group.items() if not any(t in form for form in forms)}
+            if group:
+                kept.append(group)
+        analysis.term_groups = kept
+        terms: dict[str, float] = {}
+        for group in kept:
+            for term, weight in group.items():
+                terms[term] = max(terms.get(term, 0.0), weight)
+        analysis.terms = terms
+
+    def _translate_at(self, words: list[str], i: int) -> tuple[int, list[tuple[str, float]]]:
+        """Chinese terms for the word(s) at i: an English phrase ("middle school" is 中学, not
+        中央 + 学校), a single English word, or a pinyin spelling of a corpus word."""
+        for width in (3, 2):
+            if i + width <= len(words):
+                options = self.bridge.translate_phrase(words[i : i + width])
+                if options:
+                    return width, options
+            joined = "".join(words[i : i + width])
+            if i + width <= len(words) and joined in self.pinyin_words:
+                return width, [(zh, 1.0) for zh in self.pinyin_words[joined]]
+        options = self.bridge.translate(words[i])
+        if not options and words[i] in self.pinyin_words and not self.bridge.is_english(words[i]):
+            options = [(zh, 1.0) for zh in self.pinyin_words[words[i]]]
+        return 1, options
 
 
 def _in_order(text: str, names: list[NameMatch]) -> list[NameMatch]:
