@@ -210,8 +210,24 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def check_webhook_support(config: BotSettings) -> None:
+    """Webhook mode needs the ``webhooks`` extra of python-telegram-bot (tornado)."""
+    if config.webhook is None:
+        return
+    try:
+        import tornado  # noqa: F401
+    except ImportError:
+        from qa.config import ConfigError
+
+        raise ConfigError(
+            'webhook mode needs tornado: pip install "python-telegram-bot[webhooks]" '
+            "(or remove webhook_url from the [bot] table to use long polling)"
+        ) from None
+
+
 def run_bot(engine: Any, config: BotSettings) -> int:
     """Prepare the engine, then serve until SIGINT/SIGTERM."""
+    check_webhook_support(config)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM while loading: stop cleanly
     try:
         prepare_engine(engine)

@@ -35,7 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_sources": "Answers mark their sources [1], [2]… and list them (document · section · "
         "paragraph). Tap a button to read the full passage.",
         "help_know": "What I know",
-        "help_stats": "{documents} documents, {passages} passages.",
+        "help_stats": "Documents: {documents}. Passages: {passages}.",
         "help_built": "Index built {built}.",
         "help_not_built": "The index has not been built yet.",
         "help_stale": "Some documents changed since then; an admin can /reindex.",
@@ -83,7 +83,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_group": "在群组里,请提及我({mention})、回复我的消息,或发送 /ask 加问题。",
         "help_sources": "答案用 [1]、[2]… 标注出处,并列出来源(文档 · 章节 · 段落)。点按按钮可阅读完整段落。",
         "help_know": "我知道什么",
-        "help_stats": "{documents} 篇文档,{passages} 个段落。",
+        "help_stats": "文档:{documents} 篇;段落:{passages} 个。",
         "help_built": "索引建于 {built}。",
         "help_not_built": "索引尚未建立。",
         "help_stale": "此后有文档发生变化;管理员可以 /reindex。",

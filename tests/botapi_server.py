@@ -5,7 +5,8 @@ event loop (or another process). It plays both sides of Telegram:
 
 * the Bot API the bot calls: getMe, deleteWebhook, getUpdates (long polling), sendMessage,
   sendChatAction, editMessageText, answerCallbackQuery, setMyCommands, getMyCommands,
-  deleteMyCommands, close, logOut;
+  deleteMyCommands, close, logOut; setWebhook/getWebhookInfo (updates are then POSTed to the
+  bot's webhook with the secret header, and getUpdates answers 409 as Telegram's does);
 * the users: :meth:`FakeBotAPI.user_says` and friends queue updates the way Telegram builds
   them (a ``bot_command`` entity for /commands, ``mention`` entities, UTF-16 offsets).
 
@@ -261,11 +262,14 @@ class FakeBotAPI:
         self.allowed_updates: list[str] | None = None
         self.html: dict[tuple[int, int], str] = {}  # the text the bot sent, markup included
         self.webhook_deleted = 0
+        self.webhook: dict | None = None  # set by setWebhook: updates are POSTed there
+        self.webhook_deliveries: list[tuple[int, int | str]] = []  # (update_id, HTTP status)
         self._failures: list[_Failure] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count] = {}
         self._query_ids = itertools.count(1)
         self._poll_generation = 0
+        self._wake_generation = 0
         self._stopping = False
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -300,6 +304,12 @@ class FakeBotAPI:
         """From now on getUpdates answers at once; wakes the polls waiting now."""
         with self.cond:
             self._stopping = True
+            self.cond.notify_all()
+
+    def release_polls_once(self) -> None:
+        """Answer the long polls waiting now with no updates (the next ones wait as usual)."""
+        with self.cond:
+            self._wake_generation += 1
             self.cond.notify_all()
 
     def __enter__(self) -> "FakeBotAPI":
@@ -343,9 +353,35 @@ class FakeBotAPI:
     def _push(self, kind: str, payload: dict) -> dict:
         with self.cond:
             update = {"update_id": next(self._update_ids), kind: payload}
-            self.updates.append(update)
-            self.cond.notify_all()
+            webhook = self.webhook
+            if webhook is None:
+                self.updates.append(update)
+                self.cond.notify_all()
+        if webhook is not None and self._allowed(update):
+            self._deliver(webhook, update)
         return update
+
+    def _deliver(self, webhook: dict, update: dict) -> None:
+        """POST an update to the bot's webhook, as Telegram does (with the secret header)."""
+        import urllib.error
+        import urllib.request
+
+        headers = {"Content-Type": "application/json"}
+        if webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
+        request = urllib.request.Request(
+            webhook["url"], data=json.dumps(update).encode(), headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status: int | str = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError as exc:
+            status = f"error: {exc}"
+        with self.cond:
+            self.webhook_deliveries.append((update["update_id"], status))
+            self.cond.notify_all()
 
     def user_message(
         self,
@@ -665,8 +701,35 @@ class FakeBotAPI:
             "has_main_web_app": False,
         }
 
+    def api_setwebhook(self, params: dict) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            return self.api_deletewebhook(params)
+        if not re.match(r"^https?://", url):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        with self.cond:
+            self.webhook = {"url": url, "secret_token": secret}
+            if params.get("allowed_updates") is not None:
+                self.allowed_updates = list(params["allowed_updates"]) or None
+            if params.get("drop_pending_updates"):
+                self.updates.clear()
+            self.cond.notify_all()
+        return True
+
+    def api_getwebhookinfo(self, params: dict) -> dict:
+        with self.cond:
+            return {
+                "url": (self.webhook or {}).get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": len(self.updates),
+            }
+
     def api_deletewebhook(self, params: dict) -> bool:
         with self.cond:
+            self.webhook = None
             self.webhook_deleted += 1
             if params.get("drop_pending_updates"):
                 self.updates.clear()
@@ -685,6 +748,10 @@ class FakeBotAPI:
         allowed = params.get("allowed_updates")
         deadline = time.monotonic() + timeout
         with self.cond:
+            if self.webhook is not None:
+                raise ApiError(
+                    409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+                )
             if allowed is not None:
                 self.allowed_updates = list(allowed) or None
             if offset:
@@ -694,13 +761,14 @@ class FakeBotAPI:
                     self.updates = [u for u in self.updates if u["update_id"] >= offset]
             self._poll_generation += 1
             generation = self._poll_generation
+            wake = self._wake_generation
             while True:
                 if generation != self._poll_generation:
                     raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
                 wanted = [u for u in self.updates if self._allowed(u)][:limit]
                 # Telegram drops updates of types the bot did not ask for.
                 self.updates = [u for u in self.updates if self._allowed(u)]
-                if wanted or self._stopping:
+                if wanted or self._stopping or wake != self._wake_generation:
                     return wanted
                 left = deadline - time.monotonic()
                 if left <= 0:

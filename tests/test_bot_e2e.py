@@ -295,7 +295,7 @@ def test_help_says_what_the_bot_knows(bot, api, engine):
     info = engine.info()
     message = api.user_says("/help")
     [reply] = api.wait_replies(message, timeout=10)
-    assert f"{info['documents']} documents, {info['passages']} passages" in reply["text"]
+    assert f"Documents: {info['documents']}. Passages: {info['passages']}." in reply["text"]
     assert "Index built " + info["index_built"][:10] in reply["text"]
     assert f"@{api.username}" in reply["text"]
 
@@ -417,6 +417,16 @@ def test_server_errors_are_retried(bot, api):
     assert [c.status for c in api.calls_of("sendMessage")][:3] == [500, 500, 200]
 
 
+def test_polling_survives_bot_api_errors(bot, api):
+    api.wait_for(lambda: api.calls_of("getUpdates"), what="polling")
+    api.fail_next("getUpdates", 502, count=1)
+    api.release_polls_once()
+    question = api.user_says(ZH_QUESTION)
+    [reply] = api.wait_replies(question, timeout=30)
+    assert "9788.1" in reply["text"]
+    assert 502 in [c.status for c in api.calls_of("getUpdates")]
+
+
 def test_a_handler_failure_is_apologised_for_and_the_bot_keeps_answering(bot, api, instrumented):
     instrumented.failures.add("boom")
     failing = api.user_says("boom")
@@ -459,6 +469,28 @@ def test_one_user_gets_one_moment_beyond_the_queue(bot, api, instrumented):
     order = [m["reply_to_message"]["message_id"] for m in api.sent(USER) if "reply_to_message" in m]
     assert order.index(first["message_id"]) < order.index(queued[0]["message_id"]) < order.index(queued[-1]["message_id"])
     assert bot.errors == []
+
+
+def test_webhook_mode(instrumented, api):
+    pytest.importorskip("tornado", reason='webhook mode needs python-telegram-bot[webhooks]')
+    import socket
+
+    from bot.settings import WebhookSettings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    hook = WebhookSettings(url=f"http://127.0.0.1:{port}/telegram", listen="127.0.0.1", port=port, secret="s3cret-Value")
+    runner = BotRunner(instrumented, api, webhook=hook).start()
+    try:
+        assert api.webhook == {"url": hook.url, "secret_token": "s3cret-Value"}
+        question = api.user_says(ZH_QUESTION)
+        [reply] = api.wait_replies(question, timeout=30)
+        assert "9788.1" in reply["text"]
+        assert not api.calls_of("getUpdates")
+        assert api.webhook_deliveries[-1][1] == 200
+    finally:
+        runner.stop()
 
 
 def test_allow_list_keeps_strangers_out(instrumented, api):

@@ -127,7 +127,7 @@ def test_passage_rendering_and_time_format():
 def test_help_and_start_texts():
     info = {"documents": 1, "passages": 45, "index_built": "2026-11-29T04:44:02+00:00", "stale": False}
     text = plain(render.render_help("en", info, "qa_bot", is_admin=True))
-    assert "1 documents, 45 passages" in text and "2026-11-29 04:44 UTC" in text
+    assert "Documents: 1. Passages: 45." in text and "2026-11-29 04:44 UTC" in text
     assert "@qa_bot" in text and "/reindex" in text
     assert "/reindex" not in plain(render.render_help("zh", info, "qa_bot"))
     start = plain(render.render_start("zh", "A&B", {"en": ["e1"], "zh": ["问题<1>"]}))

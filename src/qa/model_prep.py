@@ -480,20 +480,14 @@ def _bert_config(src: _E5File) -> dict:
 
 
 def _build_tokenizer(src: _E5File):
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, processors
 
     specials = {src.bos, src.eos, src.pad, src.unk}
     vocab = list(zip(src.pieces, src.scores))
     # e5.c never matches the <unk> piece itself against text; a prohibitive score does the same.
     vocab[src.unk] = (src.pieces[src.unk], min(src.scores) - 1000.0)
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=src.unk, byte_fallback=False))
-    tokenizer.normalizer = normalizers.Sequence([
-        normalizers.Prepend(" "),
-        normalizers.Replace(Regex(f"(?<={_char_class(src.norm_map)})"), _deleted_control(src.norm_map)),
-        normalizers.Precompiled(_precompiled_charsmap(src.norm_map)),
-        normalizers.Replace(Regex(" {2,}"), " "),
-        normalizers.Replace(" ", _META),
-    ])
+    tokenizer.normalizer = _normalizer(src.norm_map)
     known = {piece for i, piece in enumerate(src.pieces) if len(piece) == 1 and i not in specials}
     tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex(_char_class(known, negate=True)), behavior="isolated")
     bos, eos = src.pieces[src.bos], src.pieces[src.eos]
@@ -504,6 +498,18 @@ def _build_tokenizer(src: _E5File):
     )
     tokenizer.decoder = decoders.Metaspace(replacement=_META, prepend_scheme="always")
     return tokenizer
+
+
+def _normalizer(norm_map: dict[int, str]):
+    from tokenizers import Regex, normalizers
+
+    return normalizers.Sequence([
+        normalizers.Prepend(" "),
+        normalizers.Replace(Regex(f"(?<={_char_class(norm_map)})"), _deleted_control(norm_map)),
+        normalizers.Precompiled(_precompiled_charsmap(norm_map)),
+        normalizers.Replace(Regex(" {2,}"), " "),
+        normalizers.Replace(" ", _META),
+    ])
 
 
 def _char_class(chars, negate: bool = False) -> str:
