@@ -46,7 +46,7 @@ from telegram.ext import (
 )
 
 from bot import render
-from bot.render import Reply, lang_of, t
+from bot.render import lang_of, t
 from bot.settings import BotSettings
 
 log = logging.getLogger("bot")
@@ -57,6 +57,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 SEND_ATTEMPTS = 4  # network errors towards the Bot API: tries per call
 SEND_BACKOFF = 0.5  # seconds, doubled after each failed try
 KEY_CACHE = 4096  # long passage ids remembered for their buttons
+PUNCTUATION = ",:;,:、 "  # left after removing a leading "@bot," from a question
 
 # Non-text messages that get the "I read text" hint in private chats.
 NON_TEXT = (
@@ -126,16 +127,19 @@ class QABot:
         app.add_error_handler(self.on_error)
 
     async def post_init(self, app: Application) -> None:
-        """Register the command menus (English default, Chinese, admins with /reindex)."""
-        for lang_code, lang in ((None, "en"), ("zh", "zh")):
-            commands = [BotCommand(c, d) for c, d in render.commands_for(lang)]
-            await self.call(app.bot.set_my_commands, commands, scope=BotCommandScopeDefault(), language_code=lang_code)
+        """Register the command menus: English (default), Chinese, and admins' with /reindex.
+
+        A menu that cannot be set is logged and skipped: the bot works without it.
+        """
+        menus = [(BotCommandScopeDefault(), code, lang, False) for code, lang in ((None, "en"), ("zh", "zh"))]
         for admin in sorted(self.config.admins):
-            commands = [BotCommand(c, d) for c, d in render.commands_for("en", is_admin=True)]
+            menus += [(BotCommandScopeChat(admin), code, lang, True) for code, lang in ((None, "en"), ("zh", "zh"))]
+        for scope, code, lang, admin in menus:
+            commands = [BotCommand(c, d) for c, d in render.commands_for(lang, is_admin=admin)]
             try:
-                await self.call(app.bot.set_my_commands, commands, scope=BotCommandScopeChat(admin))
-            except TelegramError as exc:  # the admin has not opened a chat with the bot yet
-                log.info("cannot set the admin command menu for one admin: %s", exc)
+                await self.call(app.bot.set_my_commands, commands, scope=scope, language_code=code)
+            except TelegramError as exc:  # e.g. an admin who has not opened a chat with the bot yet
+                log.info("cannot set a command menu (%s%s): %s", "admin" if admin else "default", f", {code}" if code else "", exc)
 
     async def post_shutdown(self, app: Application) -> None:
         if self.reindex_task and not self.reindex_task.done():
@@ -513,4 +517,4 @@ def addressed_question(message: Message, bot_id: int, bot_username: str | None) 
         start = _utf16_to_index(text, offset)
         end = _utf16_to_index(text, offset + length)
         text = text[:start] + " " + text[end:]
-    return " ".join(text.split()).strip(" ,:;,:")
+    return " ".join(text.split()).lstrip(PUNCTUATION).strip()

@@ -358,7 +358,6 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
         prefix = "".join(tag for _, tag in stack)
         size = utf16_len(prefix)
         sim = list(stack)
-        closing = sum(len(name) + 3 for name, _ in sim)
         best: dict[int, tuple[int, list[tuple[str, str]]]] = {}
         j = i
         while j < len(atoms):
@@ -376,7 +375,7 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
             if size + sizes[j] + new_closing > limit:
                 break
             size += sizes[j]
-            sim, closing = new_sim, new_closing
+            sim = new_sim
             j += 1
             if j < len(atoms):
                 level = _break_level(atoms, j)

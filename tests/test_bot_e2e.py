@@ -20,7 +20,7 @@ import pytest
 
 from bot import app as bot_app
 from bot.settings import BotSettings
-from tests.botapi_server import FakeBotAPI, parse_html
+from botapi_server import FakeBotAPI, parse_html
 
 # PTB 22 itself reads RetryAfter.retry_after (deprecated as an int) when it handles a 429.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
@@ -368,7 +368,7 @@ def test_reindex_by_an_admin_swaps_the_index_and_old_passages_are_gone(bot, api,
     corpus = Path(engine.settings.corpus_dir)
     (corpus / EXTRA_DOC).write_text(EXTRA_TEXT, encoding="utf-8")
     try:
-        command = api.user_says("/reindex", user_id=ADMIN)
+        api.user_says("/reindex", user_id=ADMIN)
         started, done = api.wait_sent(ADMIN, 2, timeout=120)
         assert "Rebuilding" in started["text"]
         assert "Index rebuilt" in done["text"] and "Embedded" in done["text"], done["text"]
@@ -379,7 +379,7 @@ def test_reindex_by_an_admin_swaps_the_index_and_old_passages_are_gone(bot, api,
         question = api.user_says("火星市给月球区援助了多少资金", user_id=ADMIN)
         [reply] = api.wait_replies(question, timeout=30)
         assert "4321.5" in reply["text"]
-        extra = [b for b in buttons(reply) if (engine.passage(b["callback_data"]) or object()).__dict__.get("doc") == EXTRA_DOC]
+        extra = [b for b in buttons(reply) if getattr(engine.passage(b["callback_data"]), "doc", None) == EXTRA_DOC]
         assert extra
     finally:
         (corpus / EXTRA_DOC).unlink()

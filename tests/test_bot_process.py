@@ -11,9 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from tests.botapi_server import FakeBotAPI
+from botapi_server import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "987654321:AAH-secret_Token-value-never-shown"

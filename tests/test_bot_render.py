@@ -15,7 +15,7 @@ from bot.render import MAX_MESSAGE, esc, render_answer, split_html, utf16_len
 from bot.settings import BotSettings, pick_examples
 from qa.config import ConfigError, Settings
 from qa.types import Answer, Citation, Passage
-from tests.botapi_server import ApiError, parse_html, user_entities
+from botapi_server import ApiError, parse_html, user_entities
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKUP = "<b>x</i> <foo> & _*["

@@ -84,7 +84,9 @@ class Embedder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
 
+            transformers_logging.disable_progress_bar()  # "Loading weights" bars on stderr
             return SentenceTransformer(str(path or self.spec.name), device="cpu")
         except Exception as exc:  # any loading failure becomes one clear message
             raise ModelError(f"cannot load embedding model {self.spec.name!r}: {exc}") from exc
