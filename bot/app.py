@@ -17,7 +17,7 @@ import logging
 import signal
 from typing import Any, Iterable
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
@@ -206,6 +206,18 @@ def prepare_engine(engine: Any) -> None:
     log.info("index: %s documents, %s passages, built %s", info.get("documents"), info.get("passages"), info.get("index_built"))
 
 
+async def check_token(config: BotSettings) -> bool | None:
+    """One getMe: True if the token is accepted, False if refused, None if unreachable."""
+    kwargs = {"base_url": config.api_url, "base_file_url": config.base_file_url} if config.api_url else {}
+    try:
+        async with Bot(config.token, **kwargs):
+            return True
+    except InvalidToken:  # its message holds the token: never log it
+        return False
+    except NetworkError:
+        return None
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -230,6 +242,12 @@ def run_bot(engine: Any, config: BotSettings) -> int:
     check_webhook_support(config)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM while loading: stop cleanly
     try:
+        accepted = asyncio.run(check_token(config))  # fail fast, before the slow model load
+        if accepted is False:
+            log.error("the Bot API server refused the token: check TELEGRAM_BOT_TOKEN")
+            return 1
+        if accepted is None:
+            log.warning("cannot reach the Bot API now; the bot will keep trying once it is ready")
         prepare_engine(engine)
     except KeyboardInterrupt:
         log.info("stopped while preparing the index")

@@ -100,6 +100,8 @@ class QABot:
         self.config = config
         self.executor = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="qa-ask")
         self.admin_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-reindex")
+        # Cheap lookups (passages, index facts) do not queue behind questions being answered.
+        self.lookup_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-lookup")
         self.slots: dict[int, _UserSlot] = {}
         self.stats: Counter[str] = Counter()
         self.latencies_ms: list[float] = []
@@ -146,6 +148,7 @@ class QABot:
             self.reindex_task.cancel()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.admin_executor.shutdown(wait=False, cancel_futures=True)
+        self.lookup_executor.shutdown(wait=False, cancel_futures=True)
         self.log_counts()
 
     # -- helpers --------------------------------------------------------------------------
@@ -283,7 +286,7 @@ class QABot:
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
         lang = lang_of(user.language_code if user else None)
-        info = await self.run_blocking(self.engine.info)
+        info = await self.run_blocking(self.engine.info, executor=self.lookup_executor)
         text = render.render_help(lang, info, context.bot.username, self.is_admin(user.id if user else None))
         await self.reply_text(update, context, text)
 
@@ -393,7 +396,11 @@ class QABot:
         lang = lang_of(query.from_user.language_code if query.from_user else None)
         data = query.data or ""
         passage_id = self._long_ids.get(data) if render.is_key(data) else data
-        passage = await self.run_blocking(self.engine.passage, passage_id) if passage_id else None
+        passage = (
+            await self.run_blocking(self.engine.passage, passage_id, executor=self.lookup_executor)
+            if passage_id
+            else None
+        )
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
         reply_to = message.message_id if isinstance(message, Message) else None

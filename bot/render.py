@@ -207,7 +207,8 @@ def render_answer(answer: Any, lang: str | None = None, limit: int = MAX_MESSAGE
         explanation = (answer.answer or "").strip()
         blocks.append(esc(explanation) if explanation else f"<b>{esc(t(lang, 'no_answer'))}</b>")
         if citations:
-            lines = [f"<i>{esc(t(lang, 'related'))}:</i>"]
+            said = explanation.lower()
+            lines = [] if ("possibly related" in said or "可能相关" in said) else [f"<i>{esc(t(lang, 'related'))}:</i>"]
             for n, c in citations:
                 lines.append(
                     f"[{n}] {esc(source_label(c.passage, lang))}\n"

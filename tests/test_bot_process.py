@@ -49,6 +49,22 @@ def test_token_is_not_an_option(tmp_path):
     assert out.returncode == 2 and "TELEGRAM_BOT_TOKEN" in out.stderr
 
 
+def test_a_refused_token_fails_fast_and_is_not_shown(tmp_path):
+    wrong = TOKEN.replace("secret", "wrong0")
+    with FakeBotAPI(token=TOKEN) as api:
+        env = child_env(TELEGRAM_BOT_TOKEN=wrong, QA_CORPUS=str(tmp_path / "corpus"), QA_INDEX=str(tmp_path / "index"))
+        started = time.monotonic()
+        out = subprocess.run(
+            [*qa_command(), "bot", "-v", "--api-url", api.base_url],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )
+    assert out.returncode == 1
+    assert time.monotonic() - started < 20  # before loading the model or building an index
+    assert "refused the token" in out.stderr
+    assert wrong not in out.stdout + out.stderr and wrong.split(":")[1] not in out.stdout + out.stderr
+    assert not (tmp_path / "index").exists()
+
+
 def test_qa_bot_process_answers_and_stops_on_sigterm_without_showing_the_token(tmp_path, shared_engine):
     corpus = tmp_path / "corpus"
     shutil.copytree(shared_engine.settings.corpus_dir, corpus)

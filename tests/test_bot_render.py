@@ -85,6 +85,8 @@ def test_unanswered_says_so_and_lists_possibly_related():
     assert text.startswith("The reports do not say.\n\nPossibly related:")
     assert text.count("9788.1") == 3  # a snippet of each passage
     assert len(reply.buttons) == 3
+    worded = render_answer(answer(text="The reports do not say; below are possibly related passages.", answered=False))
+    assert plain(worded.parts[0]).count("ossibly related") == 1  # not said twice
     silent = render_answer(answer(text="", answered=False, n=1, lang="zh"))
     assert plain(silent.parts[0]).startswith("报告中没有找到这个问题的答案。")
 
