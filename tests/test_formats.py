@@ -73,7 +73,9 @@ def sample_items() -> list[Item]:
 
 
 def write_pdf(path: Path, items: list[Item] | None = None, *, encrypt: str | None = None,
-              header: str = HEADER) -> Path:
+              header: str = HEADER, page_breaks: list | None = None) -> Path:
+    """The report as a PDF; ``page_breaks`` collects (page, last line, next line) for each
+    paragraph that continues on the next page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -136,10 +138,10 @@ def write_pdf(path: Path, items: list[Item] | None = None, *, encrypt: str | Non
             c.drawString(left, state["y"], item.text)
             state["y"] -= 0.4 * pitch
         elif item.kind == "caption":
-            need(130)
-            state["y"] -= 100
+            need(110)
+            state["y"] -= 80
             c.setFillGray(0.8)
-            c.rect(width / 2 - 80, state["y"], 160, 90, fill=1, stroke=0)
+            c.rect(width / 2 - 60, state["y"], 120, 70, fill=1, stroke=0)
             c.setFillGray(0)
             state["y"] -= 14
             c.setFont(font, 9)
@@ -147,8 +149,13 @@ def write_pdf(path: Path, items: list[Item] | None = None, *, encrypt: str | Non
             state["y"] -= 10
         else:
             c.setFont(font, size)
+            previous = None
             for indent, line in wrap(item.text, 2 * size if item.kind == "para" else 0.0, size):
+                page = state["page"]
                 need(pitch)
+                if previous is not None and state["page"] != page and page_breaks is not None:
+                    page_breaks.append((page, previous, line))
+                previous = line
                 state["y"] -= pitch
                 c.setFont(font, size)
                 c.drawString(left + indent, state["y"], line)
@@ -218,3 +225,279 @@ def write_html(path: Path, items: list[Item] | None = None) -> Path:
 """
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def write_scanned_pdf(path: Path) -> Path:
+    """Pages holding only drawings, as a scan holds only images: no text layer."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for _ in range(2):
+        c.setFillGray(0.6)
+        c.rect(60, 80, 470, 680, fill=1, stroke=0)
+        c.showPage()
+    c.save()
+    return path
+
+
+# -- shared fixtures ---------------------------------------------------------------------------
+
+FORMATS = ("pdf", "docx", "html")
+WRITERS = {"pdf": write_pdf, "docx": write_docx, "html": write_html}
+
+
+@pytest.fixture(scope="module")
+def items() -> list[Item]:
+    return sample_items()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, items) -> dict[str, Path]:
+    """The sample report in each format, each alone in its own corpus folder."""
+    base = tmp_path_factory.mktemp("formats")
+    out = {}
+    for fmt, writer in WRITERS.items():
+        corpus = base / fmt / "corpus"
+        corpus.mkdir(parents=True)
+        out[fmt] = writer(corpus / f"three-gorges.{fmt}", items)
+    corpus = base / "txt" / "corpus"
+    corpus.mkdir(parents=True)
+    out["txt"] = Path(shutil.copy(SAMPLE, corpus / SAMPLE.name))
+    return out
+
+
+@pytest.fixture(scope="module")
+def engines(files, cache_dir) -> dict:
+    """One engine per format (and the text original), all sharing one loaded model."""
+    from qa.engine import Engine
+
+    built = {}
+    embedder = None
+    for fmt, path in files.items():
+        corpus = path.parent
+        engine = Engine(make_settings(corpus.parent, cache_dir, corpus))
+        if embedder is None:
+            embedder = engine.embedder
+        engine.embedder = embedder
+        summary = engine.build()
+        assert not summary.skipped, summary.skipped
+        built[fmt] = engine
+    return built
+
+
+def passages_of(path: Path):
+    return read_passages(Document(path, path.name))
+
+
+def layout(passages):
+    return [(p.section, p.caption, p.text, p.paragraph, p.title) for p in passages]
+
+
+# -- readers -----------------------------------------------------------------------------------
+
+
+def test_registry_offers_every_format():
+    assert {".txt", ".md", ".pdf", ".docx", ".html", ".htm"} <= supported_extensions()
+    assert reader_for(Path("a.PDF")) is not None
+    assert reader_for(Path("a.xyz")) is None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_reads_into_the_same_passages_as_the_text(files, fmt):
+    """Title, sections, captions kept apart, broken sentences rejoined: all as in the .txt."""
+    original = passages_of(files["txt"])
+    converted = passages_of(files[fmt])
+    assert layout(converted) == layout(original)
+    (qingdao,) = [p for p in converted if "9788.1" in p.text]
+    assert qingdao.section == QINGDAO and qingdao.heading_path == (QINGDAO,)
+
+
+def test_pdf_fixture_has_the_layout_problems_the_reader_must_repair(files):
+    """The generated PDF really has running lines, page numbers and mid-sentence wraps."""
+    reader = pypdf.PdfReader(str(files["pdf"]))
+    assert len(reader.pages) >= 5
+    raw = [page.extract_text() for page in reader.pages]
+    assert all(HEADER in text for text in raw)
+    assert all(f"第 {n} 页" in text for n, text in enumerate(raw, start=1))
+    lines = [line for text in raw for line in text.splitlines() if len(line) > 30]
+    assert sum(1 for line in lines if not ends_sentence(line)) > 50
+
+
+def test_pdf_drops_running_lines_and_keeps_pages(files):
+    passages = passages_of(files["pdf"])
+    pages = len(pypdf.PdfReader(str(files["pdf"])).pages)
+    assert all(HEADER not in p.text and "湖北三峡库区 · 第" not in p.text for p in passages)
+    assert all(p.page is not None and 1 <= p.page <= pages for p in passages)
+    assert [p.page for p in passages] == sorted(p.page for p in passages)
+    assert {p.page for p in passages} == set(range(1, pages + 1))
+
+
+def test_pdf_rejoins_a_paragraph_continued_on_the_next_page(tmp_path, items):
+    breaks: list = []
+    path = write_pdf(tmp_path / "report.pdf", items, page_breaks=breaks)
+    assert breaks, "the fixture should continue a paragraph across a page break"
+    passages = passages_of(path)
+    for page, last_line, next_line in breaks:
+        (holder,) = [p for p in passages if last_line + next_line in p.text]
+        assert holder.page <= page and ends_sentence(holder.text)
+
+
+def test_docx_styles_give_headings_title_and_captions(files):
+    from qa.readers.docx import DocxReader
+
+    blocks = DocxReader().read(files["docx"])
+    assert blocks[0].heading_level == 1 and blocks[0].text.startswith("感恩支援情")
+    assert "——全国对口支援" in blocks[0].text  # the subtitle joins the title
+    headings = [b.text for b in blocks if b.heading_level == 2]
+    assert QINGDAO in headings and len(headings) == 8
+    captions = [b.text for b in blocks if b.caption]
+    assert "北京市援建的巴东县民族医院。" in captions and len(captions) == 16
+
+
+def test_html_keeps_the_article_without_boilerplate(files):
+    from qa.readers.html import HtmlReader
+
+    blocks = HtmlReader().read(files["html"])
+    text = "\n".join(b.text for b in blocks)
+    for boilerplate in ("三峡新闻网", "首页", "相关阅读", "版权所有", "tracker", "广告", "正文"):
+        assert boilerplate not in text
+    assert blocks[0].heading_level == 1 and "——全国对口支援" in blocks[0].text
+    assert sum(1 for b in blocks if b.caption) == 16
+
+
+def test_html_without_article_element_drops_menus_by_class_and_link_density(tmp_path):
+    from qa.readers.html import HtmlReader
+
+    page = tmp_path / "old.htm"
+    page.write_bytes("""<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>旧网页</title></head><body>
+<div id="top-nav"><a href="/">首页</a> | <a href="/x">栏目</a></div>
+<div class="menu"><ul><li><a href="/1">链接一</a></li><li><a href="/2">链接二</a></li></ul></div>
+<table><tr><td><div class="content"><h2>山东省青岛市</h2>
+<p>1992年以来,青岛市累计无偿援助
+夷陵区资金9788.1万元,援建项目185个。</p>
+<ul class="list"><li><a href="/3">更多新闻</a></li><li><a href="/4">往期回顾</a></li></ul>
+</div></td></tr></table>
+<div class="footer">Copyright 2023</div></body></html>""".encode("gb18030"))
+    blocks = HtmlReader().read(page)
+    assert [(b.text, b.heading_level) for b in blocks] == [
+        ("山东省青岛市", 2),
+        ("1992年以来,青岛市累计无偿援助夷陵区资金9788.1万元,援建项目185个。", None),
+    ]
+
+
+# -- the real engine, one per format -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_answers_the_qingdao_question_citing_page_or_heading(engines, fmt):
+    from qa.commands.common import format_citation
+
+    answer = engines[fmt].ask(QINGDAO_ZH)
+    assert answer.answered and "9788.1" in answer.answer
+    first = answer.citations[0]
+    assert "9788.1" in first.passage.text and first.passage.doc == f"three-gorges.{fmt}"
+    assert first.passage.section == QINGDAO and first.passage.heading_path == (QINGDAO,)
+    shown = format_citation(first.to_dict())
+    if fmt == "pdf":
+        assert first.passage.page is not None and first.passage.page > 1
+        assert f"three-gorges.pdf, p. {first.passage.page}, {QINGDAO}" in shown
+    else:
+        assert first.passage.page is None and f"three-gorges.{fmt}, {QINGDAO}" in shown
+
+
+QUESTIONS = [
+    QINGDAO_ZH,
+    "how much did Qingdao give Yiling",
+    "上海市无偿援助夷陵区多少资金",
+    "北京市累计实施援助项目多少个",
+    "How much did Guangxi give Fuling?",
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_same_questions_get_the_same_answers_whatever_the_format(engines, fmt):
+    for question in QUESTIONS:
+        original = engines["txt"].ask(question)
+        converted = engines[fmt].ask(question)
+        assert converted.answered == original.answered, question
+        assert converted.answer == original.answer, question
+        assert [c.passage.text for c in converted.citations] == \
+            [c.passage.text for c in original.citations], question
+
+
+# -- files that cannot be read -------------------------------------------------------------------
+
+
+def write_broken_files(folder: Path, items) -> dict[str, str]:
+    """Broken files of every kind, and the word their skip warning must contain."""
+    good_pdf = write_pdf(folder / "good.tmp", items).read_bytes()
+    (folder / "good.tmp").unlink()
+    good_docx = write_docx(folder / "good-docx.tmp", items[:8]).read_bytes()
+    (folder / "good-docx.tmp").unlink()
+    write_scanned_pdf(folder / "scanned.pdf")
+    write_pdf(folder / "locked.pdf", items[:20], encrypt="secret")
+    (folder / "truncated.pdf").write_bytes(good_pdf[: len(good_pdf) // 2])
+    damaged = bytearray(good_pdf)
+    damaged[len(damaged) // 3: len(damaged) // 3 + 3000] = bytes(range(256)) * 11 + bytes(184)
+    (folder / "damaged.pdf").write_bytes(bytes(damaged))
+    (folder / "not-really.pdf").write_text("just some text, not a PDF", encoding="utf-8")
+    (folder / "truncated.docx").write_bytes(good_docx[: len(good_docx) // 2])
+    (folder / "binary.html").write_bytes(bytes(range(256)) * 8)
+    (folder / "notes.xyz").write_text("青岛市援助了一百亿元。", encoding="utf-8")
+    return {
+        "scanned.pdf": "no text layer",
+        "locked.pdf": "password",
+        "truncated.pdf": "damaged",
+        "damaged.pdf": "",
+        "not-really.pdf": "not a PDF",
+        "truncated.docx": "damaged",
+        "binary.html": "binary",
+        "notes.xyz": "unsupported file type",
+    }
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory, items) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path_factory.mktemp("broken") / "corpus"
+    folder.mkdir()
+    return folder, write_broken_files(folder, items)
+
+
+def test_each_broken_file_is_refused_whole_with_a_reason(broken):
+    folder, expected = broken
+    for name, why in expected.items():
+        if name.endswith(".xyz"):
+            continue
+        with pytest.raises(DocumentError) as info:
+            read_passages(Document(folder / name, name))
+        assert why.lower() in str(info.value).lower(), (name, str(info.value))
+
+
+def test_pdf_with_an_empty_user_password_is_read(tmp_path, items):
+    path = write_pdf(tmp_path / "open.pdf", items[:20], encrypt="")
+    assert pypdf.PdfReader(str(path)).is_encrypted
+    passages = passages_of(path)
+    assert passages and passages[0].title.startswith("感恩支援情")
+
+
+def test_broken_files_are_skipped_with_a_warning_and_the_good_file_is_indexed(
+        broken, engines, files, tmp_path, cache_dir, caplog):
+    from qa.engine import Engine
+
+    folder, expected = broken
+    corpus = tmp_path / "corpus"
+    shutil.copytree(folder, corpus)
+    shutil.copy(files["docx"], corpus / "three-gorges.docx")
+    engine = Engine(make_settings(tmp_path, cache_dir, corpus))
+    engine.embedder = engines["txt"].embedder
+    with caplog.at_level(logging.WARNING):
+        summary = engine.build()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    for name in expected:
+        assert any(name in w and "skipping" in w for w in warnings), (name, warnings)
+    assert set(summary.skipped) == set(expected) - {"notes.xyz"}
+    documents = engine.store.read_manifest()["documents"]
+    assert {rel for rel, info in documents.items() if info["passages"]} == {"three-gorges.docx"}
+    answer = engine.ask(QINGDAO_ZH)
+    assert "9788.1" in answer.answer and answer.citations[0].passage.doc == "three-gorges.docx"

@@ -49,6 +49,7 @@ class Engine:
         self._log = log_fn or (lambda message: log.warning(message))
         self.embedder = Embedder(self.spec, settings.cache_dir, self._log)
         self._version: IndexVersion | None = None
+        self._rejected_version: str | None = None
         self._pipeline: Pipeline | None = None
         self._swap_lock = threading.Lock()
         self._ask_lock = threading.Lock()
@@ -110,11 +111,14 @@ class Engine:
             return False
         if self._version is None or current is None or current == self._version.name:
             return False
+        if current == self._rejected_version:
+            return False
         try:
             version = self.store.load()
             self._check_model(version.manifest)
         except (IndexMissingError, IndexCorruptError, EngineError) as exc:
             self._log(f"keeping the loaded index: the new one cannot be used ({exc})")
+            self._rejected_version = current  # do not retry (and warn) on every question
             return False
         with self._swap_lock:
             self._install(version)
@@ -128,6 +132,7 @@ class Engine:
             raise QuestionError("the question is empty: ask about the reports, e.g. how much a donor gave")
         k = max(1, int(k or self.settings.k))
         self.load()
+        self.reload_if_changed()  # between questions: a rebuild elsewhere is picked up here
         started = time.perf_counter()
         question = question.strip()
         with self._ask_lock:

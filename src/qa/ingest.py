@@ -174,13 +174,15 @@ def _assemble_units(blocks: list[Block], usual_gap: int) -> list[_Unit]:
     units: list[_Unit] = []
     section: str | None = None
     path: tuple[str, ...] = ()
+    levels: tuple[int | None, ...] = ()  # the heading level of each entry of ``path``
     open_paragraph: _Unit | None = None  # the last paragraph, while it ends mid-sentence
     has_gaps = _has_gaps(blocks, usual_gap)
     for i, block in enumerate(blocks):
         text = block.text.strip()
         prev_continues = open_paragraph is not None
         if not prev_continues and _is_heading_at(blocks, i):
-            section, path = text, _push_heading(path, block)
+            section = text
+            path, levels = _push_heading(path, levels, block)
             continue
         if _is_caption(blocks, i, usual_gap, has_gaps, prev_continues):
             units.append(_Unit(text, True, section, path, block.page))
@@ -207,12 +209,17 @@ def _is_heading_at(blocks: list[Block], i: int) -> bool:
     return nxt is not None and not _looks_like_heading(nxt)
 
 
-def _push_heading(path: tuple[str, ...], block: Block) -> tuple[str, ...]:
+def _push_heading(
+    path: tuple[str, ...], levels: tuple[int | None, ...], block: Block
+) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """The heading path after ``block``: it replaces the headings of its level and below."""
     text = block.text.strip()
     if block.heading_level is None:
-        return (text,)
-    depth = max(block.heading_level - 1, 0)
-    return tuple(path[:depth]) + (text,)
+        return (text,), (None,)
+    # Levels grow along the path, so the enclosing headings are a prefix of it (a title
+    # consumed above, or a skipped level, leaves no gap in the path).
+    keep = sum(1 for level in levels if level is not None and level < block.heading_level)
+    return path[:keep] + (text,), levels[:keep] + (block.heading_level,)
 
 
 def _join(left: str, right: str) -> str:

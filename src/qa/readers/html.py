@@ -48,6 +48,7 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", 
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
              "param", "source", "track", "wbr"}
 CAPTION_TAGS = {"figcaption", "caption"}
+_HEAD_CONTENT = {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _WORD_SPLIT_RE = re.compile(r"[\s_\-]+")
@@ -166,6 +167,10 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         tag = tag.lower()
+        if tag not in _HEAD_CONTENT and any(o.tag == "head" for o in self.stack):
+            # </head> may be omitted: the first element of the body closes the head.
+            while self.stack and self.stack.pop().tag != "head":
+                pass
         if tag in BLOCK_TAGS or tag == "br":
             self._flush()
         if tag in VOID_TAGS:
@@ -206,8 +211,6 @@ class _Parser(HTMLParser):
                 self._close_hgroup()
             if opened.tag == tag:
                 break
-        if tag in ("a",):
-            return
 
     def handle_data(self, data):
         if self._skipping() or not data:

@@ -118,16 +118,18 @@ def _why(exc: Exception) -> str:
 
 
 def _extract_lines(path: Path) -> list[list[_Line]]:
-    reader, count = _open(path)
-    # pypdf reports repairs it makes on damaged files through logging; they are not news to
-    # the user once the file is refused or read, so keep them out of the output.
+    # pypdf reports the repairs it makes on damaged files through logging; they are not news
+    # to the user once the file is refused (with the reason) or read, so keep them quiet.
     pypdf_log = logging.getLogger("pypdf")
     previous = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)
+    pypdf_log.setLevel(logging.CRITICAL)
     try:
+        reader, count = _open(path)
         return [_page_lines(reader.pages[i], i + 1) for i in range(count)]
     except DocumentError:
         raise
+    except RecursionError:
+        raise DocumentError("damaged PDF: its object structure loops") from None
     except Exception as exc:
         raise DocumentError(f"damaged PDF: {_why(exc)}") from None
     finally:
@@ -176,12 +178,17 @@ def _width(text: str, size: float) -> float:
     Characters of ambiguous width (curly quotes, middle dots) are set full-width in Chinese
     text, so they count as one em when most of the text is CJK.
     """
-    wide = "WFA" if sum(1 for ch in text if _cjk_edge(ch)) * 2 >= len(text.strip()) else "WF"
+    wide = "WFA" if _mostly_cjk(text) else "WF"
     return sum(size if unicodedata.east_asian_width(ch) in wide else 0.5 * size for ch in text)
 
 
 def _cjk_edge(ch: str) -> bool:
     return bool(ch) and unicodedata.east_asian_width(ch) in "WF"
+
+
+def _mostly_cjk(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and sum(1 for ch in text if _cjk_edge(ch)) * 2 >= len(text)
 
 
 def _check_text_quality(pages: list[list[_Line]]) -> None:
@@ -255,7 +262,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
 
     def full(line: _Line) -> bool:
         left, right = left_right(line)
-        if sum(1 for ch in line.text if _cjk_edge(ch)) * 2 >= len(line.text):
+        if _mostly_cjk(line.text):
             return line.x1 >= right - 2.0 * line.size
         return line.x1 >= left + 0.8 * (right - left)  # widths of Latin text are rough guesses
 
@@ -334,9 +341,13 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _join(left: str, right: str) -> str:
-    """Join a wrapped line to the next: no space between CJK, one between Latin words."""
+    """Join a wrapped line to the next: no space in Chinese text, one between Latin words.
+
+    Chinese text wraps at any character, so a number split by the margin ("37" / "00万元")
+    closes up again; Latin text wraps at spaces, which the line break replaced.
+    """
     if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() \
-            and right[0].isalnum():
+            and right[0].isalnum() and not _mostly_cjk(left[-40:]):
         return f"{left} {right}"
     if left.endswith(" ") or right.startswith(" "):
         return left.rstrip() + " " + right.lstrip()
