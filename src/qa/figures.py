@@ -35,9 +35,31 @@ def find_figures(text: str, kind: str) -> list[Figure]:
     return found
 
 
-def figures_of_kind(text: str, kind: str, terms: dict[str, float] | None = None) -> list[Figure]:
-    """Figures of the asked kind, those near one of the question's terms first."""
+# Units that count the same things: a question about 名 (people) is answered by 人 or 人次.
+UNIT_FAMILIES = [{"名", "人", "人次", "位"}, {"个", "项"}, {"所", "座"}]
+
+
+def unit_of(figure: str) -> str:
+    for unit in sorted(COUNT_UNITS, key=len, reverse=True):
+        if figure.endswith(unit):
+            return unit
+    return ""
+
+
+def units_compatible(asked: str, found: str) -> bool:
+    if asked == found:
+        return True
+    return any(asked in family and found in family for family in UNIT_FAMILIES)
+
+
+def figures_of_kind(
+    text: str, kind: str, terms: dict[str, float] | None = None, unit: str | None = None
+) -> list[Figure]:
+    """Figures of the asked kind (and unit, when the question names one), those near one of
+    the question's terms first."""
     figures = find_figures(text, kind)
+    if unit and kind == "count":
+        figures = [f for f in figures if units_compatible(unit, unit_of(f.text))]
     if not terms or not figures:
         return figures
 

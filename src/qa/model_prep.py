@@ -482,14 +482,15 @@ def _bert_config(src: _E5File) -> dict:
 def _build_tokenizer(src: _E5File):
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, processors
 
-    specials = {src.bos, src.eos, src.pad, src.unk}
     vocab = list(zip(src.pieces, src.scores))
     # e5.c never matches the <unk> piece itself against text; a prohibitive score does the same.
     vocab[src.unk] = (src.pieces[src.unk], min(src.scores) - 1000.0)
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=src.unk, byte_fallback=False))
     tokenizer.normalizer = _normalizer(src.norm_map)
-    known = {piece for i, piece in enumerate(src.pieces) if len(piece) == 1 and i not in specials}
-    tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex(_char_class(known, negate=True)), behavior="isolated")
+    # A character that no piece contains is always an <unk> of its own, so cutting the text
+    # around it cannot change the best segmentation.
+    unknown = _char_class(set().union(*src.pieces), negate=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex(unknown), behavior="isolated")
     bos, eos = src.pieces[src.bos], src.pieces[src.eos]
     tokenizer.post_processor = processors.TemplateProcessing(
         single=f"{bos} $A {eos}",

@@ -96,9 +96,39 @@ def _items(document):
 
 
 def _paragraph_item(paragraph):
-    text = _clean(paragraph.text)
+    text = _clean(_paragraph_text(paragraph._p))
     kind, level = _style_kind(paragraph)
     return ("p", text, kind, level)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SKIP = {_W + "del", _W + "moveFrom", _W + "txbxContent", _W + "instrText", _W + "delText",
+         _W + "footnoteReference", _W + "endnoteReference", _W + "commentReference"}
+
+
+def _paragraph_text(element) -> str:
+    """The paragraph's visible text: runs also inside hyperlinks, tracked insertions, smart tags
+    and inline content controls; tracked deletions and text boxes left out."""
+    parts: list[str] = []
+
+    def walk(node):
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _SKIP:
+                continue
+            if tag == _W + "t":
+                parts.append(child.text or "")
+            elif tag in (_W + "tab", _W + "ptab"):
+                parts.append(" ")
+            elif tag in (_W + "br", _W + "cr"):
+                parts.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                parts.append("-")
+            else:
+                walk(child)
+
+    walk(element)
+    return "".join(parts)
 
 
 def _clean(text: str) -> str:
@@ -166,7 +196,7 @@ def _table_text(table) -> str:
     for row in table.rows:
         cells: list[str] = []
         for cell in row.cells:
-            text = _clean(" ".join(p.text for p in cell.paragraphs))
+            text = _clean(" ".join(_paragraph_text(p._p) for p in cell.paragraphs))
             if text and (not cells or cells[-1] != text):  # merged cells repeat their text
                 cells.append(text)
         if cells:

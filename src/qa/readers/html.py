@@ -50,7 +50,7 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 CAPTION_TAGS = {"figcaption", "caption"}
 _HEAD_CONTENT = {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _WORD_SPLIT_RE = re.compile(r"[\s_\-]+")
 _SPACE_RE = re.compile(r"\s+")
 

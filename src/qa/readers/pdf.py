@@ -33,6 +33,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from qa.readers.base import Block, DocumentError, Reader
@@ -83,6 +84,7 @@ class PdfReader(Reader):
 def _open(path: Path):
     try:
         import pypdf
+        import pypdf.errors
     except ImportError:
         raise DocumentError("reading PDF files needs the pypdf package "
                             "(pip install 'report-qa[formats]')") from None
@@ -101,8 +103,11 @@ def _open(path: Path):
         if reader.is_encrypted:
             try:
                 unlocked = reader.decrypt("")
-            except Exception as exc:  # e.g. AES without the cryptography package
-                raise DocumentError(f"encrypted PDF that cannot be opened ({exc})") from None
+            except pypdf.errors.DependencyError:
+                raise DocumentError("encrypted PDF (AES): opening it needs the cryptography "
+                                    "package (pip install cryptography)") from None
+            except Exception as exc:
+                raise DocumentError(f"encrypted PDF that cannot be opened ({_why(exc)})") from None
             if not unlocked:
                 raise DocumentError("encrypted PDF: it needs a password to open")
         return reader, len(reader.pages)
@@ -240,19 +245,19 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     lines = [line for page in pages for line in page]
     if not lines:
         return []
-    body_size = _mode([round(l.size, 1) for l in lines for _ in range(max(1, len(l.text) // 10))], 10.0)
-    body = [l for l in lines if _same_size(l.size, body_size)]
-    gaps = [a.y - b.y for a, b in zip(body, body[1:])
+    body_size = _mode([round(ln.size, 1) for ln in lines for _ in range(max(1, len(ln.text) // 10))], 10.0)
+    body = [ln for ln in lines if _same_size(ln.size, body_size)]
+    gaps = [a.y - b.y for a, b in pairwise(body)
             if a.page == b.page and 0 < a.y - b.y < 3 * body_size]
     pitch = statistics.median(gaps) if gaps else 1.2 * body_size
     margins = {page[0].page: _margins(page, body_size) for page in pages if page}
-    doc_left = _mode([round(l.x0) for l in body], 0.0)
-    doc_right = _percentile([l.x1 for l in body], 0.9) if body else 0.0
+    doc_left = _mode([round(ln.x0) for ln in body], 0.0)
+    doc_right = _percentile([ln.x1 for ln in body], 0.9) if body else 0.0
     # Where the text usually starts on a page: a page that starts lower begins with a gap
     # (a photo at the top of the page), which matters as much as a gap within a page.
-    tops = [round(max(l.y for l in page if _same_size(l.size, body_size))) for page in pages
-            if any(_same_size(l.size, body_size) for l in page)]
-    usual_top = max(tops) if len(tops) >= 2 else None
+    tops = [round(max(ln.y for ln in page if _same_size(ln.size, body_size))) for page in pages
+            if any(_same_size(ln.size, body_size) for ln in page)]
+    usual_top = _usual_top(tops)
 
     def left_right(line: _Line) -> tuple[float, float]:
         return margins.get(line.page) or (doc_left, doc_right)
@@ -268,7 +273,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
 
     # Does this document start paragraphs with a first-line indent? Then a sentence end at
     # the margin is not a paragraph end by itself.
-    votes = sum(1 for a, b in zip(lines, lines[1:])
+    votes = sum(1 for a, b in pairwise(lines)
                 if ends_sentence(a.text) and abs(b.size - body_size) <= 0.15 * body_size
                 and 0.8 <= indented(b) <= 4.5)
     uses_indent = votes >= 2
@@ -325,10 +330,20 @@ def _breaks(prev: _Line, line: _Line, pitch: float, indented, full, uses_indent,
 
 
 def _margins(page: list[_Line], body_size: float) -> tuple[float, float] | None:
-    body = [l for l in page if abs(l.size - body_size) <= 0.15 * body_size]
+    body = [ln for ln in page if abs(ln.size - body_size) <= 0.15 * body_size]
     if len(body) < 5:
         return None
-    return _mode([round(l.x0) for l in body], 0.0), _percentile([l.x1 for l in body], 0.9)
+    return _mode([round(ln.x0) for ln in body], 0.0), _percentile([ln.x1 for ln in body], 0.9)
+
+
+def _usual_top(tops: list[float]) -> float | None:
+    """The highest first-line position that two pages share (a lone outlier does not count)."""
+    if len(tops) < 2:
+        return None
+    for top in sorted(tops, reverse=True):
+        if sum(1 for other in tops if abs(other - top) <= 2) >= 2:
+            return top
+    return max(tops)
 
 
 def _same_size(a: float, b: float) -> bool:

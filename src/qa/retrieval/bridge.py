@@ -142,9 +142,16 @@ class Bridge:
         return []
 
     def translate(self, word: str) -> list[tuple[str, float]]:
+        """Chinese terms for an English word, pooled over the forms it may stand for
+        ("trained" -> train -> 培训), keeping those at least half as good as the best."""
+        options: dict[str, float] = {}
         for form in english_forms(word):
             if form in ENGLISH_STOPWORDS:
                 return []
-            if form in self.words:
-                return [(zh, float(w)) for zh, w in self.words[form]]
-        return []
+            for zh, weight in self.words.get(form, ()):
+                options[zh] = max(options.get(zh, 0.0), float(weight))
+        if not options:
+            return []
+        best = max(options.values())
+        ranked = sorted(options.items(), key=lambda item: -item[1])
+        return [(zh, w) for zh, w in ranked if w >= best * 0.5][:MAX_TARGETS]

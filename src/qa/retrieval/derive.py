@@ -29,7 +29,8 @@ def derive_all(passages: list[Passage]) -> dict[str, object]:
     return {
         "gazetteer": gazetteer,
         "bridge": build_bridge(dict(vocabulary), entries),
-        "vocabulary": {"words": sorted(vocabulary), "pinyin": _pinyin_index(vocabulary)},
+        "vocabulary": {"words": sorted(vocabulary), "pinyin": _pinyin_index(vocabulary),
+                       "transcript": _pinyin_transcript(passages)},
     }
 
 
@@ -42,3 +43,21 @@ def _pinyin_index(vocabulary: Counter[str]) -> dict[str, list[str]]:
         if len(word) >= 2:
             index.setdefault(pinyin_key(word), []).append(word)
     return {key: words[:3] for key, words in index.items()}
+
+
+# The transcript lets a romanised name that no word list holds still be found in the text;
+# past this size the substring search would cost more per question than it is worth.
+MAX_TRANSCRIPT_CHARS = 2_000_000
+
+
+def _pinyin_transcript(passages: list[Passage]) -> str | None:
+    """The corpus's Chinese text in toneless pinyin, syllables separated by spaces and runs of
+    Chinese text by "|", so that a match can be held to syllable boundaries."""
+    import re
+
+    from pypinyin import lazy_pinyin
+
+    runs = [run for p in passages for run in re.findall(r"[\u4e00-\u9fff]+", f"{p.section or ''} {p.text}")]
+    if sum(len(r) for r in runs) > MAX_TRANSCRIPT_CHARS // 6:
+        return None
+    return "|".join(" ".join(lazy_pinyin(run)).lower().replace("ü", "v") for run in runs)

@@ -80,6 +80,7 @@ class Pipeline:
             set(version.derived.get("vocabulary", {}).get("words", [])),
             version.derived.get("vocabulary", {}).get("pinyin", {}),
         )
+        self.analyzer.transcript = version.derived.get("vocabulary", {}).get("transcript")
         self._by_id = {p.id: p for p in passages}
         self._contexts = [normalize(_context(p)) for p in passages]
         self._sections = [normalize(p.section or "") for p in passages]
@@ -124,7 +125,7 @@ class Pipeline:
         in_section = [n for n in names if any(normalize(f) in section for f in n.forms)]
         terms = analysis.terms
         passage = self.version.passages[row]
-        has_figure = bool(figures_of_kind(passage.text, analysis.qtype, terms))
+        has_figure = bool(figures_of_kind(passage.text, analysis.qtype, terms, analysis.unit))
         features = {
             "fusion": fused[row] / best_fused,
             "names": len(named) / len(names) if names else 0.0,

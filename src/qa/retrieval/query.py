@@ -22,6 +22,16 @@ _PINYIN = re.compile(
 )
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 FUZZY_MIN_SCORE = 80  # OSA similarity (0-100) for a misspelt name: one edit in five letters
+FUZZY_MIN_SCORE_LONG = 75  # two edits in eight letters or more ("Jiangsoo")
+# Words for an administrative level, in pinyin or English, that may follow a name.
+ADMIN_WORDS = {"sheng", "shi", "xian", "qu", "zhen", "xiang", "cun", "province", "city", "county",
+               "district", "town", "township", "village", "prefecture"}
+# Counting words of English questions and the Chinese units that count the same things.
+ENGLISH_UNITS = {
+    "tonne": "吨", "tonnes": "吨", "ton": "吨", "tons": "吨", "mu": "亩",
+    "people": "人", "persons": "人", "person": "人", "individuals": "人", "times": "次",
+    "households": "户", "household": "户", "kilometres": "公里", "kilometers": "公里", "km": "公里",
+}
 
 QTYPE_PATTERNS = {
     "en": [
@@ -52,6 +62,8 @@ class QueryAnalysis:
     # Alternatives for one question word count once ("build" -> 建设 | 建成 | 搭建).
     term_groups: list[dict[str, float]] = field(default_factory=list)
     group_weights: list[float] = field(default_factory=list)  # set by the pipeline (idf)
+    unit: str | None = None  # the counting unit a Chinese question asks for (多少名 -> 名)
+    counted_known: bool = True  # what "how many" counts is something the corpus talks about
     content_words: int = 0  # topic words in the question (not names, not question frame)
     bridged_words: int = 0  # of those, how many found a Chinese term in the corpus
 
@@ -73,6 +85,7 @@ class QueryAnalyzer:
         self.bridge = bridge
         self.vocabulary = vocabulary
         self.pinyin_words = pinyin_words or {}
+        self.transcript: str | None = None  # the corpus in toneless pinyin, if stored
         self._converter = None
         self._lock = threading.Lock()
 
@@ -88,11 +101,14 @@ class QueryAnalyzer:
         text = self.to_simplified(normalize_spaces(question))
         lang = "zh" if is_chinese(text) else "en"
         analysis = QueryAnalysis(question, text, lang, self._question_type(text, lang))
+        analysis.unit = _asked_unit(text) if analysis.qtype == "count" else None
         chinese_names = self.gazetteer.find_chinese(text)
         latin_names, leftovers = self._latin_names(text)
         analysis.names = _in_order(text, chinese_names + latin_names)
         analysis.unknown_names = self._unknown_latin(text, leftovers) + self._unknown_chinese(text, analysis)
         self._add_terms(analysis, leftovers)
+        if analysis.qtype == "count":
+            self._check_counted(analysis)
         return analysis
 
     # -- question type --------------------------------------------------------------------
@@ -139,24 +155,35 @@ class QueryAnalyzer:
             exact = self.gazetteer.match_latin(joined, min_score=100)
             if exact:
                 return exact, size
+            if size > 1 and span[-1] in ADMIN_WORDS:
+                continue  # "Gansu sheng" must not pass for 江苏省 by fuzzing the suffix
             # Only words that are not English may be a misspelt name ("qingdoa", "Dalien").
             if all(self.bridge.is_english(w) for w in span) or (size == 1 and len(joined) < 5):
                 continue
-            fuzzy = self.gazetteer.match_latin(joined, min_score=FUZZY_MIN_SCORE)
+            fuzzy = self.gazetteer.match_latin(
+                joined, min_score=FUZZY_MIN_SCORE_LONG if len(joined) >= 8 else FUZZY_MIN_SCORE
+            )
             if fuzzy:
                 return fuzzy, size
         return None, 0
 
     def _unknown_latin(self, text: str, leftovers: list[str]) -> list[str]:
         """Romanised or capitalised names that match nothing in the corpus."""
-        capitalised = {w.lower() for w in re.findall(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}", text)}
         return [
             w for w in dict.fromkeys(leftovers)
             if len(w) >= 4 and w not in ENGLISH_STOPWORDS
-            and (_PINYIN.match(w) or w in capitalised or w in self.bridge.proper)
+            and (_PINYIN.match(w) or w in self.bridge.proper)
             and not self.bridge.is_english(w) and not self.bridge.translate(w)
-            and w not in self.pinyin_words
+            and w not in self.pinyin_words and not self.in_pinyin_transcript(w)
         ]
+
+    def in_pinyin_transcript(self, word: str) -> bool:
+        """Whether the corpus spells these syllables somewhere ("chaotianhou" -> 朝天吼)."""
+        if self.transcript is None or len(word) < 6:
+            return False
+        # Letters may be split between syllables anywhere, but the match starts and ends on one.
+        pattern = "(?<![a-z])" + " ?".join(map(re.escape, word)) + "(?![a-z])"
+        return re.search(pattern, self.transcript) is not None
 
     def _unknown_chinese(self, text: str, analysis: QueryAnalysis) -> list[str]:
         if not re.search(r"[\u4e00-\u9fff]", text):
@@ -200,6 +227,37 @@ class QueryAnalyzer:
                 terms[term] = max(terms.get(term, 0.0), weight)
         analysis.terms = terms
 
+    def _check_counted(self, analysis: QueryAnalysis) -> None:
+        """Find what a "how many" question counts; note when the corpus never names it."""
+        text = analysis.text.lower()
+        english = re.search(r"how many ((?:[a-z'-]+ ?){1,3})", text)
+        if english:
+            words = []
+            for word in english.group(1).split():
+                if word in ENGLISH_STOPWORDS or word in ("have", "has", "had"):
+                    break
+                words.append(word.strip("'"))
+            for word in words:
+                if word in ENGLISH_UNITS and not analysis.unit:
+                    analysis.unit = ENGLISH_UNITS[word]
+            analysis.counted_known = not words or any(
+                w in ENGLISH_UNITS or self.bridge.translate(w) or self.gazetteer.match_latin(w, 100)
+                for w in words
+            )
+            return
+        from qa.figures import COUNT_UNITS
+
+        chinese = re.search(r"(?:多少|几)([\u4e00-\u9fff]{1,6})", text)
+        if chinese:
+            # The first noun after the question word (past a counting unit) is what is counted.
+            for word, tag in words_with_tags(chinese.group(1)):
+                if word in COUNT_UNITS:
+                    continue
+                if len(word) >= 2 and tag.startswith("n"):
+                    analysis.counted_known = word in self.vocabulary or any(
+                        word in form for n in analysis.names for form in n.forms)
+                break
+
     def _translate_at(self, words: list[str], i: int) -> tuple[int, list[tuple[str, float]]]:
         """Chinese terms for the word(s) at i: an English phrase ("middle school" is 中学, not
         中央 + 学校), a single English word, or a pinyin spelling of a corpus word."""
@@ -215,6 +273,14 @@ class QueryAnalyzer:
         if not options and words[i] in self.pinyin_words and not self.bridge.is_english(words[i]):
             options = [(zh, 1.0) for zh in self.pinyin_words[words[i]]]
         return 1, options
+
+
+def _asked_unit(text: str) -> str | None:
+    from qa.figures import COUNT_UNITS
+
+    units = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
+    match = re.search(rf"(?:多少|几)({units})", text)
+    return match.group(1) if match else None
 
 
 def _in_order(text: str, names: list[NameMatch]) -> list[NameMatch]:
