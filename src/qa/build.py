@@ -148,7 +148,10 @@ class Indexer:
         started = time.perf_counter()
         state = corpus_state(self.settings.corpus_dir)
         if not state:
-            raise CorpusError(f"the corpus folder {self.settings.corpus_dir} holds no documents (.txt, .md)")
+            from qa.readers.registry import supported_extensions
+
+            kinds = ", ".join(sorted(supported_extensions()))
+            raise CorpusError(f"the corpus folder {self.settings.corpus_dir} holds no documents ({kinds})")
         if not rebuild and (unchanged := self._unchanged(state)):
             unchanged.seconds = time.perf_counter() - started
             return unchanged

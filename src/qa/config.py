@@ -20,6 +20,7 @@ names another) may hold::
     api_url = "..."              # TELEGRAM_API_URL
     admins = [12345]             # QA_BOT_ADMINS="12345,67890"
     examples = ["how much did Qingdao give Yiling"]
+    # more bot keys (allow-list, question logging, workers, webhook): see bot/README.md
 """
 
 from __future__ import annotations
