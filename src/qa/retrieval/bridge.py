@@ -45,7 +45,15 @@ def english_forms(word: str) -> list[str]:
         forms += [word[:-2], word[:-1]]
     if word.endswith("ing") and len(word) > 5:
         forms += [word[:-3], word[:-3] + "e"]
-    return forms
+    return forms + [american for form in forms if (american := _american(form)) != form]
+
+
+def _american(word: str) -> str:
+    """British spellings to the American ones CC-CEDICT uses (centre, programme, parlour)."""
+    for british, american in (("tre", "ter"), ("mme", "m"), ("our", "or"), ("ise", "ize"), ("yse", "yze")):
+        if word.endswith(british) and len(word) > len(british) + 2:
+            return word[: -len(british)] + american
+    return word
 
 
 def _gloss_words(definition: str) -> list[str]:

@@ -1,0 +1,1574 @@
+"""Benchmarks: speed, memory and scale of the engine, measured as ratios within one run.
+
+    python benchmarks/run.py            # full run (tens of minutes: the 1M-passage scale step)
+    python benchmarks/run.py --quick    # smoke-sized run (a few minutes)
+    python benchmarks/run.py --quick --out /tmp/bench   # write somewhere else (CI)
+
+Writes ``results.json``, ``scale.png`` and ``table.md`` into ``--out`` (default: this
+folder) and prints the table. See ``benchmarks/README.md`` for what each figure means.
+
+The machine this runs on is small and shared, so absolute times are noisy: every target
+that can be is a ratio of two things measured in the same run, interleaved question by
+question (or process by process) so that a burst of load hits both sides alike.
+
+Internal: ``run.py _child MODE JSON`` is how the script runs the measured subprocesses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import gc
+import importlib.metadata
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+QUESTIONS = ROOT / "questions" / "three-gorges.jsonl"
+CORPUS = ROOT / "corpus"
+SEED = 20240601
+MIB = 1024 * 1024
+
+# Targets from the issue (issue 8). Memory: 1 GiB.
+TARGETS = {
+    "warm_p50_ratio_max": 1.3,
+    "warm_p50_ms_max": 60.0,
+    "cold_ratio_max": 1.2,
+    "build_ratio_min": 0.8,
+    "noop_s_max": 1.0,
+    "serve_peak_mib_max": 1024.0,
+    "scale_p95_ms_max": 10.0,
+    "scale_recall_min": 0.95,
+    "lexical_p95_ms_max": 50.0,
+}
+
+CHILD_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+# ============================================================================ small helpers
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def pct(values, q: float) -> float | None:
+    import numpy as np
+
+    values = [v for v in values if v is not None]
+    return float(np.percentile(values, q)) if values else None
+
+
+def med(values) -> float | None:
+    return pct(values, 50)
+
+
+def rnd(value, digits: int = 3):
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return round(value, digits)
+    return value
+
+
+def rss_mib() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / MIB
+
+
+class PeakRSS:
+    """Samples this process's RSS in a thread: the peak during a ``with`` block."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.peak = 0.0
+        self._stop = threading.Event()
+
+    def __enter__(self):
+        self.start = rss_mib()
+        self.peak = self.start
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, rss_mib())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.end = rss_mib()
+        self.peak = max(self.peak, self.end)
+
+
+def version_of(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def machine_info() -> dict:
+    import psutil
+
+    cpu_model = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = None
+    return {
+        "cpu_model": cpu_model,
+        "logical_cores": psutil.cpu_count(logical=True),
+        "physical_cores": psutil.cpu_count(logical=False),
+        "memory_gib": round(psutil.virtual_memory().total / 1024**3, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "torch": version_of("torch"),
+        "sentence_transformers": version_of("sentence-transformers"),
+        "transformers": version_of("transformers"),
+        "faiss": version_of("faiss-cpu"),
+        "numpy": version_of("numpy"),
+        "load_average_start": load,
+    }
+
+
+def describe(machine: dict) -> str:
+    return (f"{machine['cpu_model']}, {machine['logical_cores']} cores, {machine['memory_gib']} GiB RAM; "
+            f"Python {machine['python']}, torch {machine['torch']}, "
+            f"sentence-transformers {machine['sentence_transformers']}, faiss {machine['faiss']}; "
+            f"load avg at start {machine.get('load_average_start')}")
+
+
+def hwm_mib() -> float | None:
+    """Peak resident memory of this process (VmHWM). Unlike ru_maxrss it starts afresh at
+    exec: a child forked from a big parent does not inherit the parent's figure."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _report_hwm() -> None:
+    target = os.environ.get("BENCH_HWM_FILE")
+    value = hwm_mib()
+    if target and value is not None:
+        Path(target).write_text(str(value))
+
+
+# What the `qa` console script runs, plus an exit hook that writes the peak RSS to a file.
+QA_MAIN = (
+    "import atexit, os, sys\n"
+    "def _hwm():\n"
+    "    path = os.environ.get('BENCH_HWM_FILE')\n"
+    "    if path:\n"
+    "        for line in open('/proc/self/status'):\n"
+    "            if line.startswith('VmHWM:'):\n"
+    "                open(path, 'w').write(str(int(line.split()[1]) / 1024))\n"
+    "atexit.register(_hwm)\n"
+    "from qa.cli import main\n"
+    "sys.exit(main())\n"
+)
+
+
+def run_measured(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
+                 timeout: float = 1800) -> dict:
+    """Run a command; wall time, exit code, peak RSS of that process, stdout, stderr.
+
+    The peak is the child's own VmHWM, written at exit (``BENCH_HWM_FILE``); wait4's
+    ru_maxrss is only the fallback, as it starts from the parent's RSS at fork."""
+    hwm_file = Path(tempfile.mkstemp(prefix="qa-bench-hwm-")[1])
+    full_env = {**os.environ, **CHILD_ENV, **(env or {}), "BENCH_HWM_FILE": str(hwm_file)}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=full_env, cwd=cwd)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    try:
+        peak, source = float(hwm_file.read_text()), "VmHWM"
+    except (OSError, ValueError):
+        peak, source = usage.ru_maxrss / 1024, "ru_maxrss"
+    hwm_file.unlink(missing_ok=True)
+    return {"wall_s": wall, "rc": proc.returncode, "peak_rss_mib": peak, "peak_source": source,
+            "stdout": stdout, "stderr": stderr}
+
+
+def child_cmd(mode: str, payload: dict) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "_child", mode, json.dumps(payload)]
+
+
+def last_json(text: str) -> dict:
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError(f"no JSON line in child output: {text[-2000:]}")
+
+
+def checked(result: dict, what: str) -> dict:
+    if result["rc"] != 0:
+        raise RuntimeError(f"{what} failed (exit {result['rc']}):\n{result['stderr'][-3000:]}")
+    return result
+
+
+def qa_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-c", QA_MAIN, *args]
+
+
+def load_question_texts(limit: int | None = None) -> list[str]:
+    texts = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    return texts[:limit] if limit else texts
+
+
+# ========================================================================== answer checks
+
+
+def compact_answer(answer) -> dict:
+    return {"answered": bool(answer.answered), "answer": answer.answer or "",
+            "ids": [c.passage.id for c in answer.citations]}
+
+
+def evaluate_answers(answers: list, limit: int | None) -> dict:
+    """Evaluation figures of a list of Answer objects (in question-set order)."""
+    from qa.evaluation.questions import load_questions
+    from qa.evaluation.runner import record_answer
+
+    questions = load_questions(QUESTIONS)[:len(answers)]
+    records = [record_answer(q, a, k=len(a.citations) or 5, latency_ms=0.0) for q, a in zip(questions, answers)]
+    answerable = [r for r in records if r.source is not None]
+    unanswerable = [r for r in records if r.source is None]
+    return {
+        "questions": len(records),
+        "answer_correct": sum(1 for r in answerable if r.answer_correct),
+        "hit_at_1": sum(1 for r in answerable if 1 in r.relevant_ranks),
+        "hit_at_3": sum(1 for r in answerable if any(x <= 3 for x in r.relevant_ranks)),
+        "abstained_correctly": sum(1 for r in unanswerable if r.answer_correct),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+    }
+
+
+def compare_answers(reference: list[dict], other: list[dict]) -> dict:
+    pairs = list(zip(reference, other))
+    return {
+        "compared": len(pairs),
+        "same_answer_text": sum(1 for a, b in pairs if a["answer"] == b["answer"] and a["answered"] == b["answered"]),
+        "same_citations": sum(1 for a, b in pairs if a["ids"] == b["ids"]),
+        "same_first_citation": sum(1 for a, b in pairs if a["ids"][:1] == b["ids"][:1]),
+    }
+
+
+# ============================================================================ child modes
+
+
+def _settings(payload: dict):
+    from qa.config import Settings
+
+    return Settings.load(corpus=payload["corpus"], index=payload["index"], cache_dir=payload["cache"], env={})
+
+
+def child_prepare(payload: dict) -> dict:
+    from qa.model_prep import prepare_model
+
+    started = time.perf_counter()
+    prepare_model(Path(payload["cache"]))
+    return {"seconds": time.perf_counter() - started}
+
+
+def child_index_split(payload: dict) -> dict:
+    """`qa index --rebuild --json` through qa.cli.main, with timers around its phases."""
+    started = time.perf_counter()
+    import qa.build as qb
+    import qa.embed as qe
+    from qa.cli import main
+    from qa.store import IndexStore
+
+    imported = time.perf_counter() - started
+    timings: dict[str, float] = {}
+
+    def timed(name, fn):
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
+        return wrapper
+
+    qb.corpus_state = timed("hash_corpus", qb.corpus_state)
+    qb.load_corpus = timed("read_corpus", qb.load_corpus)
+    qb._derived_data = timed("derive_gazetteer", qb._derived_data)
+    IndexStore.write_version = timed("write_index_files", IndexStore.write_version)
+    qe.Embedder._load_model = timed("load_model", qe.Embedder._load_model)
+    qe.Embedder.encode_passages = timed("encode_passages", qe.Embedder.encode_passages)
+    out = io.StringIO()
+    real_stdout, sys.stdout = sys.stdout, out
+    try:
+        rc = main(["index", "--rebuild", "--json", "--corpus", payload["corpus"], "--index", payload["index"]])
+    finally:
+        sys.stdout = real_stdout
+    summary = last_json(out.getvalue())
+    return {"rc": rc, "imports_s": imported, "phases_s": timings, "summary": summary,
+            "in_process_s": time.perf_counter() - started,
+            "torch_imported": "torch" in sys.modules}
+
+
+def child_encode_baseline(payload: dict) -> dict:
+    """Import sentence-transformers, load the model, encode the passages (batch as the build)."""
+    started = time.perf_counter()
+    from sentence_transformers import SentenceTransformer
+
+    imported = time.perf_counter() - started
+    model = SentenceTransformer(payload["model"], device="cpu")
+    loaded = time.perf_counter() - started
+    texts = payload["texts"]
+    t = time.perf_counter()
+    model.encode(texts, prompt_name="passage", batch_size=payload["batch_size"], normalize_embeddings=True,
+                 convert_to_numpy=True, show_progress_bar=False)
+    return {"imports_s": imported, "load_s": loaded - imported, "encode_s": time.perf_counter() - t,
+            "passages": len(texts)}
+
+
+def child_st_embed_one(payload: dict) -> dict:
+    """The cold-start baseline: import sentence-transformers, load the model, embed one string."""
+    started = time.perf_counter()
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(payload["model"], device="cpu")
+    model.encode([payload["text"]], prompt_name="query", normalize_embeddings=True, show_progress_bar=False)
+    return {"seconds": time.perf_counter() - started}
+
+
+def child_noop_check(payload: dict) -> dict:
+    from qa.cli import main
+
+    out = io.StringIO()
+    real_stdout, sys.stdout = sys.stdout, out
+    try:
+        rc = main(["index", "--json", "--corpus", payload["corpus"], "--index", payload["index"]])
+    finally:
+        sys.stdout = real_stdout
+    heavy = ["torch", "sentence_transformers", "transformers", "faiss", "jieba", "numpy"]
+    return {"rc": rc, "summary": last_json(out.getvalue()), "imported": {m: m in sys.modules for m in heavy}}
+
+
+def _lean_engine(payload: dict):
+    from qa.engine import Engine
+
+    from lean_embed import LeanModel  # benchmarks/ is sys.path[0] in a child
+
+    engine = Engine(_settings(payload))
+    engine.embedder._model = LeanModel(engine.spec.path, dtype=payload.get("dtype", "float32"))
+    return engine
+
+
+def child_lean_ask(payload: dict) -> dict:
+    """What a cold `qa ask` would cost with the lean encoder (no sentence-transformers import)."""
+    started = time.perf_counter()
+    engine = _lean_engine(payload)
+    engine.ensure_index()
+    engine.load()
+    answer = engine.ask(payload["question"])
+    return {"seconds": time.perf_counter() - started, "answered": answer.answered,
+            "sentence_transformers_imported": "sentence_transformers" in sys.modules}
+
+
+def child_cold_phases(payload: dict) -> dict:
+    """Where a cold answer's time goes (same steps as `qa ask`)."""
+    t0 = time.perf_counter()
+    from qa.engine import Engine
+
+    t1 = time.perf_counter()
+    engine = Engine(_settings(payload))
+    engine.ensure_index()
+    t2 = time.perf_counter()
+    with engine._swap_lock:
+        engine._install(engine._load_version())
+    t3 = time.perf_counter()
+    engine.embedder.load()
+    t4 = time.perf_counter()
+    engine.ask(payload["question"])
+    t5 = time.perf_counter()
+    return {"import_engine_s": t1 - t0, "check_index_s": t2 - t1, "load_index_and_pipeline_s": t3 - t2,
+            "import_and_load_model_s": t4 - t3, "first_question_s": t5 - t4, "total_s": t5 - t0}
+
+
+def child_serve(payload: dict) -> dict:
+    """A process serving questions: Engine loaded once, questions asked one by one."""
+    def peak() -> float:
+        return hwm_mib()
+
+    started = time.perf_counter()
+    embedder_kind, dtype = payload["embedder"], payload["dtype"]
+    if embedder_kind == "lean":
+        engine = _lean_engine(payload)
+    else:
+        from qa.engine import Engine
+
+        engine = Engine(_settings(payload))
+        if dtype != "float32":
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            engine.embedder._model = SentenceTransformer(
+                str(engine.spec.path), device="cpu", model_kwargs={"dtype": getattr(torch, dtype)})
+    engine.load()
+    loaded = {"rss_mib": rss_mib(), "peak_mib": peak(), "seconds": time.perf_counter() - started}
+    questions = load_question_texts()[:payload["questions"]]
+    memory_after = payload["memory_after"]
+    answers, latencies, peak_at = [], [], None
+    for i, question in enumerate(questions, start=1):
+        t = time.perf_counter()
+        answers.append(engine.ask(question))
+        latencies.append((time.perf_counter() - t) * 1000)
+        if i == memory_after:
+            peak_at = peak()
+    return {
+        "embedder": embedder_kind, "dtype": dtype, "after_load": loaded,
+        "peak_after_n_mib": peak_at if peak_at is not None else peak(), "n_for_peak": min(memory_after, len(questions)),
+        "peak_final_mib": peak(), "rss_final_mib": rss_mib(),
+        "ask_ms_p50": med(latencies), "ask_ms_p95": pct(latencies, 95),
+        "answers": [compact_answer(a) for a in answers],
+        "evaluation": evaluate_answers(answers, None),
+        "modules": {m: m in sys.modules for m in ("torch", "sentence_transformers", "jieba")},
+    }
+
+
+CHILDREN = {
+    "prepare": child_prepare, "index_split": child_index_split, "encode_baseline": child_encode_baseline,
+    "st_embed_one": child_st_embed_one, "noop_check": child_noop_check, "lean_ask": child_lean_ask,
+    "cold_phases": child_cold_phases, "serve": child_serve,
+}
+
+
+def child_main(mode: str, payload_json: str) -> int:
+    import atexit
+
+    atexit.register(_report_hwm)
+    for key, value in CHILD_ENV.items():
+        os.environ.setdefault(key, value)
+    result = CHILDREN[mode](json.loads(payload_json))
+    sys.stdout.write("\n" + json.dumps(result, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+# ======================================================================== the benchmark
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.quick = args.quick
+        self.out = Path(args.out).resolve()
+        self.results: dict = {}
+        self.work = Path(tempfile.mkdtemp(prefix="qa-bench-"))
+        self.corpus = self.work / "corpus"
+        self.index = self.work / "index"
+        self.engine = None
+
+    # -- setup --------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        from qa.config import Settings
+        from qa.model_prep import prepare_model
+
+        shutil.copytree(CORPUS, self.corpus)
+        self.cache = Settings.load(env=os.environ).cache_dir
+        self.model_path = str(prepare_model(self.cache))  # not timed: the timed one is below
+        self.env = {"QA_CACHE_DIR": str(self.cache)}
+        self.payload = {"corpus": str(self.corpus), "index": str(self.index), "cache": str(self.cache)}
+        n = self.args.questions or (15 if self.quick else None)
+        self.questions = load_question_texts(n)
+
+    def reps(self, full: int, quick: int = 1) -> int:
+        return quick if self.quick else full
+
+    # -- 1. model preparation -----------------------------------------------------------
+
+    def model_prep(self) -> None:
+        log("model preparation (once, into an empty cache)")
+        tmp_cache = self.work / "prep-cache"
+        r = checked(run_measured(child_cmd("prepare", {"cache": str(tmp_cache)}), env=self.env), "model prep")
+        inner = last_json(r["stdout"])
+        shutil.rmtree(tmp_cache, ignore_errors=True)
+        self.results["model_prep"] = {"seconds": rnd(inner["seconds"]), "process_s": rnd(r["wall_s"]),
+                                      "peak_rss_mib": rnd(r["peak_rss_mib"], 1)}
+
+    # -- 2. build -----------------------------------------------------------------------
+
+    def build_process(self) -> None:
+        log("full build: qa index --rebuild (whole process)")
+        r = checked(run_measured(child_cmd("index_split", self.payload), env=self.env), "qa index --rebuild")
+        inner = last_json(r["stdout"])
+        passages = inner["summary"]["passages"]
+        phases = {k: rnd(v) for k, v in inner["phases_s"].items()}
+        record = {
+            "passages": passages, "process_s": rnd(r["wall_s"]), "peak_rss_mib": rnd(r["peak_rss_mib"], 1),
+            "passages_per_s": rnd(passages / r["wall_s"]), "phases_s": phases,
+            "imports_s": rnd(inner["imports_s"]),
+        }
+        if not self.quick:
+            from qa.build import embedding_text
+            from qa.embed import PASSAGE_BATCH_SIZE
+            from qa.ingest import load_corpus
+
+            _docs, passage_list, _skipped = load_corpus(self.corpus)
+            texts = [embedding_text(p) for p in passage_list]
+            log("build baseline: a process that loads the model and encodes the same passages")
+            b = checked(run_measured(child_cmd("encode_baseline", {"model": self.model_path, "texts": texts,
+                                                                   "batch_size": PASSAGE_BATCH_SIZE}), env=self.env),
+                        "encode baseline")
+            binner = last_json(b["stdout"])
+            record["baseline_process_s"] = rnd(b["wall_s"])
+            record["baseline_phases_s"] = {k: rnd(v) for k, v in binner.items() if k.endswith("_s")}
+            record["process_ratio"] = rnd(b["wall_s"] / r["wall_s"])
+        self.results["build"] = {"process": record}
+
+    def build_in_process(self) -> None:
+        """Indexer.run(rebuild=True) with the model already loaded vs model.encode of the same texts."""
+        import qa.build as qb
+        from qa.build import Indexer, embedding_text
+        from qa.config import Settings
+        from qa.embed import PASSAGE_BATCH_SIZE
+        from qa.ingest import load_corpus
+        from qa.store import IndexStore
+
+        log("build throughput in process (model loaded): Indexer vs model.encode")
+        embedder = self.engine.embedder
+        model = embedder.load()
+        _docs, passages, _skipped = load_corpus(self.corpus)
+        texts = [embedding_text(p) for p in passages]
+        originals = {"corpus_state": qb.corpus_state, "load_corpus": qb.load_corpus,
+                     "_derived_data": qb._derived_data}
+        original_write = IndexStore.write_version
+        timings: dict[str, float] = {}
+
+        def timed(name, fn):
+            def wrapper(*args, **kwargs):
+                t = time.perf_counter()
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
+            return wrapper
+
+        qb.corpus_state = timed("hash_corpus", originals["corpus_state"])
+        qb.load_corpus = timed("read_corpus", originals["load_corpus"])
+        qb._derived_data = timed("derive_gazetteer", originals["_derived_data"])
+        IndexStore.write_version = timed("write_index_files", original_write)
+        embedder.encode_passages = timed("encode_passages", embedder.encode_passages)
+        import qa.retrieval.derive as qd
+
+        derive_parts = ["cedict_entries", "english_names", "common_word_test", "build_bridge",
+                        "build_gazetteer", "words_with_tags", "search_words"]
+        derive_originals = {name: getattr(qd, name) for name in derive_parts}
+        for name in derive_parts:
+            setattr(qd, name, timed(f"derive/{name}", derive_originals[name]))
+        runs = []
+        try:
+            for rep in range(self.reps(3)):
+                settings = Settings.load(corpus=self.corpus, index=self.work / f"index-inproc-{rep}",
+                                         cache_dir=self.cache, env={})
+                steps = ["build", "encode"] if rep % 2 == 0 else ["encode", "build"]
+                entry = {}
+                for step in steps:
+                    timings.clear()
+                    t = time.perf_counter()
+                    if step == "build":
+                        summary = Indexer(settings, embedder=embedder, log_fn=lambda m: None).run(rebuild=True)
+                        entry["build_s"] = time.perf_counter() - t
+                        entry["phases_s"] = dict(timings)
+                        entry["embedded"] = summary.embedded
+                    else:
+                        model.encode(texts, prompt_name="passage", batch_size=PASSAGE_BATCH_SIZE,
+                                     normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+                        entry["encode_s"] = time.perf_counter() - t
+                runs.append(entry)
+                shutil.rmtree(settings.index_dir, ignore_errors=True)
+        finally:
+            qb.corpus_state, qb.load_corpus, qb._derived_data = (
+                originals["corpus_state"], originals["load_corpus"], originals["_derived_data"])
+            IndexStore.write_version = original_write
+            del embedder.encode_passages
+            for name in derive_parts:
+                setattr(qd, name, derive_originals[name])
+        # The part of the derivation that does not depend on the corpus: reading CC-CEDICT and
+        # the scans over all of it (build_bridge over an empty vocabulary does only those).
+        entries = qd.cedict_entries()
+        t = time.perf_counter()
+        qd.build_bridge({}, entries)
+        bridge_fixed = time.perf_counter() - t
+        n = len(passages)
+        build_s = med([r["build_s"] for r in runs])
+        encode_s = med([r["encode_s"] for r in runs])
+        top = [k for k in sorted({k for r in runs for k in r["phases_s"]}) if "/" not in k]
+        sub = sorted({k for r in runs for k in r["phases_s"]} - set(top))
+        phases = {k: rnd(med([r["phases_s"].get(k, 0.0) for r in runs])) for k in top}
+        phases["other"] = rnd(build_s - sum(med([r["phases_s"].get(k, 0.0) for r in runs]) for k in top))
+        derive_split = {k.split("/", 1)[1]: rnd(med([r["phases_s"].get(k, 0.0) for r in runs])) for k in sub}
+        derive_split["build_bridge_corpus_independent"] = rnd(bridge_fixed)
+        fixed = sum(derive_split.get(k, 0.0) for k in ("cedict_entries", "english_names", "common_word_test")) + bridge_fixed
+        without_derive = build_s - phases.get("derive_gazetteer", 0.0)
+        # Projection: encode and the corpus-dependent build work grow with the passages, the
+        # corpus-independent CC-CEDICT work does not.
+        encode_per = encode_s / n
+        rest_per = (build_s - fixed - encode_s) / n  # per passage, besides encoding
+        projection = {}
+        for size in (45, 500, 5000, 50000):
+            projection[str(size)] = rnd(encode_per * size / (encode_per * size + rest_per * size + fixed))
+        self.results["build"]["in_process"] = {
+            "passages": n, "reps": len(runs), "build_s": rnd(build_s), "encode_s": rnd(encode_s),
+            "build_passages_per_s": rnd(n / build_s), "encode_passages_per_s": rnd(n / encode_s),
+            "ratio": rnd(encode_s / build_s), "ratio_without_gazetteer": rnd(encode_s / without_derive),
+            "phases_s_median": phases, "derive_split_s_median": derive_split,
+            "corpus_independent_derive_s": rnd(fixed),
+            "ratio_if_corpus_independent_work_cached": rnd(encode_s / (build_s - fixed)),
+            "projected_ratio_by_passages": projection,
+            "runs": [{k: (rnd(v) if not isinstance(v, dict) else {a: rnd(b) for a, b in v.items()})
+                      for k, v in r.items()} for r in runs],
+        }
+
+    # -- 3. no-op rebuild ---------------------------------------------------------------
+
+    def noop(self) -> None:
+        log("no-op rebuild: qa index with nothing changed")
+        walls = []
+        for _ in range(self.reps(5, 2)):
+            r = checked(run_measured(qa_cmd("index", "--json", "--corpus", str(self.corpus), "--index", str(self.index)),
+                                     env=self.env), "qa index (no-op)")
+            summary = last_json(r["stdout"])
+            walls.append((r["wall_s"], r["peak_rss_mib"], summary.get("unchanged")))
+        check = checked(run_measured(child_cmd("noop_check", self.payload), env=self.env), "no-op check")
+        inner = last_json(check["stdout"])
+        self.results["noop_rebuild"] = {
+            "process_s_median": rnd(med([w[0] for w in walls])), "process_s_all": [rnd(w[0]) for w in walls],
+            "peak_rss_mib": rnd(max(w[1] for w in walls), 1), "unchanged": all(w[2] for w in walls),
+            "imported": inner["imported"], "torch_imported": inner["imported"]["torch"],
+        }
+
+    # -- 4. cold start ------------------------------------------------------------------
+
+    def cold_start(self) -> None:
+        log("cold start: qa ask vs import sentence-transformers + load + embed one string")
+        question = self.questions[0]
+        runs = []
+        variants = ["qa_ask", "st_baseline"] + ([] if self.quick else ["lean_ask"])
+        for rep in range(self.reps(3)):
+            order = variants[rep % len(variants):] + variants[:rep % len(variants)]
+            entry = {}
+            for variant in order:
+                if variant == "qa_ask":
+                    cmd = qa_cmd("ask", "--json", "--corpus", str(self.corpus), "--index", str(self.index), question)
+                elif variant == "st_baseline":
+                    cmd = child_cmd("st_embed_one", {"model": self.model_path, "text": question})
+                else:
+                    cmd = child_cmd("lean_ask", {**self.payload, "question": question})
+                r = checked(run_measured(cmd, env=self.env), variant)
+                entry[variant] = {"wall_s": r["wall_s"], "peak_rss_mib": r["peak_rss_mib"]}
+            runs.append(entry)
+        record = {"question": question, "reps": len(runs)}
+        for variant in variants:
+            record[f"{variant}_s"] = rnd(med([e[variant]["wall_s"] for e in runs]))
+            record[f"{variant}_peak_rss_mib"] = rnd(med([e[variant]["peak_rss_mib"] for e in runs]), 1)
+        record["ratio"] = rnd(med([e["qa_ask"]["wall_s"] / e["st_baseline"]["wall_s"] for e in runs]))
+        if "lean_ask" in variants:
+            record["lean_ratio"] = rnd(med([e["lean_ask"]["wall_s"] / e["st_baseline"]["wall_s"] for e in runs]))
+        r = checked(run_measured(child_cmd("cold_phases", {**self.payload, "question": question}), env=self.env),
+                    "cold phases")
+        record["phases_s"] = {k: rnd(v) for k, v in last_json(r["stdout"]).items()}
+        self.results["cold_start"] = record
+
+    # -- 5. warm answers ----------------------------------------------------------------
+
+    def load_engine(self) -> None:
+        from qa.config import Settings
+        from qa.engine import Engine
+
+        log("loading the engine in this process")
+        settings = Settings.load(corpus=self.corpus, index=self.index, cache_dir=self.cache, env={})
+        self.engine = Engine(settings, log_fn=lambda m: None)
+        self.engine.load()
+        self.engine.ask("warm-up question for latency measurement")
+        self.engine.embedder.encode_queries(["warm-up"])
+
+    def warm(self) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        log(f"warm answers: {len(self.questions)} questions, ask and embed interleaved")
+        engine = self.engine
+        embedder = engine.embedder
+        bf16 = SentenceTransformer(self.model_path, device="cpu", model_kwargs={"dtype": torch.bfloat16})
+        bf16.encode(["query: warm-up"], show_progress_bar=False)
+        analyzer = engine._pipeline.analyzer
+        times = {"ask": [], "embed": [], "embed_dense_text": [], "embed_bf16": []}
+        answers, encoded_per_ask = [], []
+        for i, question in enumerate(self.questions):
+            dense_text = analyzer.run(question).dense_text()
+
+            def ask():
+                before = embedder.texts_encoded
+                answers.append(engine.ask(question))
+                encoded_per_ask.append(embedder.texts_encoded - before)
+
+            ops = [
+                ("ask", ask),
+                ("embed", lambda: embedder.encode_queries([question])),
+                ("embed_dense_text", lambda: embedder.encode_queries([dense_text])),
+                ("embed_bf16", lambda: bf16.encode([question], prompt_name="query", batch_size=32,
+                                                   normalize_embeddings=True, convert_to_numpy=True,
+                                                   show_progress_bar=False)),
+            ]
+            shift = i % len(ops)
+            for name, op in ops[shift:] + ops[:shift]:
+                t = time.perf_counter()
+                op()
+                times[name].append((time.perf_counter() - t) * 1000)
+        del bf16
+        gc.collect()
+        ask_ms, emb_ms = times["ask"], times["embed"]
+        per_q_ratio = [a / e for a, e in zip(ask_ms, emb_ms)]
+        overhead = [a - d for a, d in zip(ask_ms, times["embed_dense_text"])]
+        self.warm_answers = [compact_answer(a) for a in answers]
+        record = {"questions": len(self.questions)}
+        for name, values in times.items():
+            record[f"{name}_ms_p50"] = rnd(med(values), 2)
+            record[f"{name}_ms_p95"] = rnd(pct(values, 95), 2)
+        record.update({
+            "ratio_p50": rnd(med(ask_ms) / med(emb_ms)),
+            "ratio_p95": rnd(pct(ask_ms, 95) / pct(emb_ms, 95)),
+            "per_question_ratio_p50": rnd(med(per_q_ratio)),
+            "per_question_ratio_p95": rnd(pct(per_q_ratio, 95)),
+            "non_model_ms_p50": rnd(med(overhead), 2),
+            "bf16_embed_speedup_p50": rnd(med(emb_ms) / med(times["embed_bf16"])),
+            "vectors_encoded_per_ask": sorted(set(encoded_per_ask)),
+            "evaluation_fp32": evaluate_answers(answers, None),
+        })
+        self.results["warm"] = record
+
+    # -- 6. profile ---------------------------------------------------------------------
+
+    def profile(self) -> None:
+        log("profile: where the time of one question goes")
+        engine = self.engine
+        pipeline, builder, embedder = engine._pipeline, engine._answers, engine.embedder
+        spent: dict[str, list[float]] = {}
+        current: dict[str, float] = {}
+
+        def timed(name, fn):
+            def wrapper(*args, **kwargs):
+                t = time.perf_counter()
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    current[name] = current.get(name, 0.0) + (time.perf_counter() - t) * 1000
+            return wrapper
+
+        targets = [
+            (pipeline.analyzer, "run", "analyse question (names, terms, translation)"),
+            (embedder, "encode_queries", "embed question (model)"),
+            (pipeline.dense, "run", "dense search (faiss)"),
+            (pipeline.lexical, "run", "lexical search (BM25)"),
+            (pipeline, "_score", "re-score candidates"),
+            (pipeline, "_names_meet", "names-meet scan"),
+            (builder, "run", "build answer"),
+        ]
+        for obj, attr, label in targets:
+            setattr(obj, attr, timed(label, getattr(obj, attr)))
+        n = min(len(self.questions), 10 if self.quick else 60)
+        try:
+            for question in self.questions[:n]:
+                current.clear()
+                t = time.perf_counter()
+                engine.ask(question)
+                total = (time.perf_counter() - t) * 1000
+                current["other (fusion, sorting, locks)"] = total - sum(current.values())
+                current["total"] = total
+                for key, value in current.items():
+                    spent.setdefault(key, []).append(value)
+        finally:
+            for obj, attr, _label in targets:
+                delattr(obj, attr)
+        breakdown = {k: {"ms_mean": rnd(sum(v) / len(v), 2), "ms_p50": rnd(med(v), 2)} for k, v in spent.items()}
+        total_mean = sum(spent["total"]) / len(spent["total"])
+        for k, v in breakdown.items():
+            v["share"] = rnd(v["ms_mean"] / total_mean, 3)
+        # cProfile of one English and one Chinese question.
+        profiles = {}
+        for question in self._one_per_language():
+            profiler = cProfile.Profile()
+            profiler.runcall(engine.ask, question)
+            stream = io.StringIO()
+            stats = pstats.Stats(profiler, stream=stream)
+            stats.sort_stats("cumulative")
+            rows = []
+            for func, (cc, nc, tt, ct, _callers) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3])[:25]:
+                filename, line, name = func
+                short = filename.split("site-packages/")[-1].split("/src/")[-1]
+                rows.append({"function": f"{short}:{line}({name})", "calls": nc, "tottime_ms": rnd(tt * 1000, 2),
+                             "cumtime_ms": rnd(ct * 1000, 2)})
+            profiles[question] = rows
+        self.results["profile"] = {"questions": n, "breakdown": breakdown, "cprofile_top_cumulative": profiles}
+
+    def _one_per_language(self) -> list[str]:
+        import re
+
+        zh = next((q for q in self.questions if re.search(r"[\u4e00-\u9fff]", q)), None)
+        en = next((q for q in self.questions if not re.search(r"[\u4e00-\u9fff]", q)), None)
+        return [q for q in (en, zh) if q]
+
+    # -- 7. memory ----------------------------------------------------------------------
+
+    def memory(self) -> None:
+        variants = [("st", "float32")] if self.quick else [("st", "float32"), ("st", "bfloat16"),
+                                                           ("lean", "float32"), ("lean", "bfloat16")]
+        memory_after = 5 if self.quick else 20
+        out = {}
+        for embedder, dtype in variants:
+            name = f"{embedder}-{dtype}"
+            default = (embedder, dtype) == ("st", "float32")
+            count = memory_after if default else len(self.questions)
+            log(f"memory: serving process {name}, {count} questions")
+            payload = {**self.payload, "embedder": embedder, "dtype": dtype, "questions": count,
+                       "memory_after": memory_after}
+            r = checked(run_measured(child_cmd("serve", payload), env=self.env), f"serve {name}")
+            inner = last_json(r["stdout"])
+            record = {
+                "questions": count, "process_peak_rss_mib": rnd(r["peak_rss_mib"], 1),
+                f"peak_rss_after_{memory_after}_questions_mib": rnd(inner["peak_after_n_mib"], 1),
+                "rss_after_load_mib": rnd(inner["after_load"]["rss_mib"], 1),
+                "ask_ms_p50": rnd(inner["ask_ms_p50"], 2), "ask_ms_p95": rnd(inner["ask_ms_p95"], 2),
+                "modules": inner["modules"],
+            }
+            if not default:
+                record["same_as_fp32"] = compare_answers(self.warm_answers, inner["answers"])
+                record["evaluation"] = inner["evaluation"]
+            out[name] = record
+        out["serve_peak_key"] = f"peak_rss_after_{memory_after}_questions_mib"
+        out["index_build_peak_rss_mib"] = self.results["build"]["process"]["peak_rss_mib"]
+        self.results["memory"] = out
+
+    # -- 8. scale -----------------------------------------------------------------------
+
+    def scale_seeds(self) -> dict:
+        """Real vectors, texts and queries the synthetic corpora are mixed from."""
+        import numpy as np
+
+        from qa.retrieval.pipeline import _context
+
+        engine = self.engine
+        pipeline = engine._pipeline
+        version = engine._version
+        all_questions = load_question_texts()
+        analyses = [pipeline.analyzer.run(q) for q in all_questions]
+        query_vectors = engine.embedder.encode_queries([a.dense_text() for a in analyses])
+        lexical_queries = [pipeline._lexical_query(a) for a in analyses]
+        return {
+            "passage_vectors": np.array(version.vectors, dtype=np.float32),
+            "passage_texts": [_context(p) for p in version.passages],
+            "question_vectors": query_vectors,
+            "lexical_queries": lexical_queries,
+        }
+
+    def scale(self, seeds: dict) -> None:
+        import numpy as np
+
+        sizes = self.args.sizes
+        n_queries = 100 if self.quick else 200
+        rng = np.random.default_rng(SEED)
+        nmax = max(sizes)
+        log(f"scale: generating {nmax} synthetic vectors")
+        t = time.perf_counter()
+        vectors = mix_vectors(seeds["passage_vectors"], nmax, rng)
+        queries = mix_vectors(seeds["question_vectors"], n_queries, rng)
+        generation = {"vectors_s": rnd(time.perf_counter() - t)}
+        rows = []
+        for n in sizes:
+            rows.append({"passages": n, "dense": self.scale_dense(vectors[:n], queries)})
+            gc.collect()
+        del vectors
+        gc.collect()
+        log(f"scale: generating {nmax} synthetic texts")
+        t = time.perf_counter()
+        texts = mix_texts(seeds["passage_texts"], nmax, rng)
+        generation["texts_s"] = rnd(time.perf_counter() - t)
+        lexical_queries = seeds["lexical_queries"][: (60 if self.quick else None)]
+        self.scale_lexical(texts, sizes, lexical_queries, rows)
+        del texts
+        gc.collect()
+        self.results["scale"] = {
+            "queries_dense": n_queries, "queries_lexical": len(lexical_queries), "generation": generation,
+            "exact_max": self.args.exact_max, "rows": rows,
+            "method": ("vectors: convex mixtures (Dirichlet weights) of 2-3 real passage vectors + N(0, 0.02) "
+                       "noise per dimension, renormalised; queries: real question vectors mixed the same way; "
+                       "texts: pieces of 2-3 real passages (lengths in proportion to the weights) joined by "
+                       "a newline; lexical queries: the engine's own BM25 queries for the real questions"),
+        }
+
+    def scale_dense(self, x, queries) -> dict:
+        import faiss
+        import numpy as np
+
+        from qa.retrieval.pipeline import POOL
+        from qa.vector_index import (EXACT_SEARCH_MAX, HNSW_EF_SEARCH, build_index, index_kind, search,
+                                     write_index)
+
+        n, d = x.shape
+        exact_max = self.args.exact_max
+        log(f"scale: dense index over {n} vectors")
+        record: dict = {}
+        gc.collect()
+        with PeakRSS() as peak:
+            t = time.perf_counter()
+            if n <= exact_max:
+                index = build_index(x, exact_max=exact_max)
+                chunks = []
+            else:
+                index, chunks = self.build_hnsw_with_budget(x, exact_max)
+            build_s = time.perf_counter() - t
+        built = int(index.ntotal)
+        record.update({"index_type": index_kind(index), "built_vectors": built, "build_s": rnd(build_s, 2),
+                       "build_peak_rss_delta_mib": rnd(peak.peak - peak.start, 1),
+                       "index_rss_mib": rnd(peak.end - peak.start, 1),
+                       "vectors_array_mib": rnd(x.nbytes / MIB, 1)})
+        if chunks:
+            record["chunks"] = chunks
+            if built < n:
+                record["partial"] = True
+                record["extrapolated_build_s"] = rnd(extrapolate_hnsw(chunks, n), 1)
+        path = self.work / "scale.faiss"
+        write_index(index, path)
+        record["disk_mib"] = rnd(path.stat().st_size / MIB, 1)
+        path.unlink()
+        xb = x[:built]
+        # Exact neighbours (and exact single-query latency, for comparison).
+        flat = faiss.IndexFlatIP(d)
+        flat.add(np.ascontiguousarray(xb))
+        t = time.perf_counter()
+        _scores, truth = flat.search(queries, 10)
+        record["exact_batch_s"] = rnd(time.perf_counter() - t, 2)
+        exact_lat = []
+        for q in queries[:30]:
+            t = time.perf_counter()
+            search(flat, q.reshape(1, -1), POOL)
+            exact_lat.append((time.perf_counter() - t) * 1000)
+        record["exact_search_ms_p50"] = rnd(med(exact_lat), 3)
+        record["exact_search_ms_p95"] = rnd(pct(exact_lat, 95), 3)
+        del flat
+        gc.collect()
+        lat, recall = self.timed_searches(index, queries, truth, POOL)
+        record.update({"search_ms_p50": rnd(med(lat), 3), "search_ms_p95": rnd(pct(lat, 95), 3),
+                       "recall_at_10": rnd(recall, 4), "k": POOL})
+        if hasattr(index, "hnsw"):
+            sweep = []
+            for ef in (32, 64, HNSW_EF_SEARCH, 128, 192, 256):
+                index.hnsw.efSearch = ef
+                lat_e, rec_e = self.timed_searches(index, queries, truth, POOL)
+                sweep.append({"ef_search": ef, "recall_at_10": rnd(rec_e, 4), "search_ms_p50": rnd(med(lat_e), 3),
+                              "search_ms_p95": rnd(pct(lat_e, 95), 3)})
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+            record["ef_search_sweep"] = sweep
+            record["hnsw"] = {"M": index.hnsw.nb_neighbors(0) // 2, "ef_construction": index.hnsw.efConstruction,
+                              "ef_search": HNSW_EF_SEARCH}
+        del index
+        gc.collect()
+        if not self.quick and n > exact_max and not self.args.no_ivf:
+            record["ivf_alternative"] = self.ivf_alternative(xb, queries, truth)
+        return record
+
+    def timed_searches(self, index, queries, truth, k):
+        from qa.vector_index import search
+
+        lat, hits = [], 0
+        for i, q in enumerate(queries):
+            t = time.perf_counter()
+            _scores, rows = search(index, q.reshape(1, -1), k)
+            lat.append((time.perf_counter() - t) * 1000)
+            hits += len(set(rows[0][:10].tolist()) & set(truth[i].tolist()))
+        return lat, hits / (10 * len(queries))
+
+    def build_hnsw_with_budget(self, x, exact_max: int):
+        """build_index's HNSW, added in chunks so that a time budget can stop it."""
+        from qa.vector_index import build_index
+
+        n = len(x)
+        chunk = max(1000, min(50_000, n // 20))
+        budget = self.args.hnsw_budget
+        started = time.perf_counter()
+        t = time.perf_counter()
+        index = build_index(x[:chunk], exact_max=min(exact_max, chunk - 1))  # same type and constants
+        chunks = [{"total": int(index.ntotal), "s": rnd(time.perf_counter() - t, 2)}]
+        for start in range(chunk, n, chunk):
+            if time.perf_counter() - started > budget:
+                log(f"HNSW build stopped by the {budget:.0f} s budget at {index.ntotal} vectors")
+                break
+            t = time.perf_counter()
+            index.add(x[start:start + chunk])
+            chunks.append({"total": int(index.ntotal), "s": rnd(time.perf_counter() - t, 2)})
+            if len(chunks) % 4 == 0:
+                log(f"  HNSW: {index.ntotal} vectors in {time.perf_counter() - started:.0f} s")
+        return index, chunks
+
+    def ivf_alternative(self, x, queries, truth) -> dict:
+        import faiss
+        import numpy as np
+
+        from qa.retrieval.pipeline import POOL
+
+        n, d = x.shape
+        nlist = 1 << int(round(math.log2(4 * math.sqrt(n))))
+        log(f"scale: IVF alternative (nlist {nlist}) over {n} vectors")
+        train = x[np.random.default_rng(SEED + 1).choice(n, size=min(n, 40 * nlist), replace=False)]
+        quantizer = faiss.IndexFlatIP(d)
+        index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
+        with PeakRSS() as peak:
+            t = time.perf_counter()
+            index.train(np.ascontiguousarray(train))
+            train_s = time.perf_counter() - t
+            t = time.perf_counter()
+            index.add(np.ascontiguousarray(x))
+            add_s = time.perf_counter() - t
+        sweep = []
+        for nprobe in (8, 16, 32, 64, 128):
+            index.nprobe = nprobe
+            lat, rec = self.timed_searches(index, queries, truth, POOL)
+            sweep.append({"nprobe": nprobe, "recall_at_10": rnd(rec, 4), "search_ms_p50": rnd(med(lat), 3),
+                          "search_ms_p95": rnd(pct(lat, 95), 3)})
+        del index, quantizer
+        gc.collect()
+        return {"index_type": "IndexIVFFlat", "nlist": nlist, "train_vectors": len(train),
+                "train_s": rnd(train_s, 2), "add_s": rnd(add_s, 2), "build_s": rnd(train_s + add_s, 2),
+                "index_rss_mib": rnd(peak.end - peak.start, 1), "nprobe_sweep": sweep}
+
+    def scale_lexical(self, texts, sizes, lexical_queries, rows) -> None:
+        import psutil
+
+        from qa.retrieval.lexical import BM25
+        from qa.retrieval.pipeline import POOL, Pipeline
+        from qa.retrieval.tokenize import lexical_tokens
+        from qa.text import normalize
+
+        interned: dict[str, str] = {}
+        tokens: list[list[str]] = []
+        tokenize_s = 0.0
+        previous_peak = None  # (n, peak delta MiB, build s) of the class build at the previous size
+        for row in rows:
+            n = row["passages"]
+            log(f"scale: lexical index over {n} texts")
+            t = time.perf_counter()
+            for text in texts[len(tokens):n]:
+                tokens.append([interned.setdefault(tok, tok) for tok in lexical_tokens(text)])
+            tokenize_s += time.perf_counter() - t
+            record: dict = {"tokenize_s": rnd(tokenize_s, 2), "tokens_per_passage": rnd(
+                sum(len(x) for x in tokens[:n]) / n, 1)}
+            gc.collect()
+            # The engine's class, unless it would not fit in memory.
+            estimate = previous_peak[1] * n / previous_peak[0] * 1.15 if previous_peak else None
+            available = psutil.virtual_memory().available / MIB
+            fits = estimate is None or (rss_mib() + estimate < self.args.mem_limit_gib * 1024
+                                        and estimate < available - 1536)
+            class_index = None
+            if fits:
+                with PeakRSS() as peak:
+                    t = time.perf_counter()
+                    class_index = BM25(tokens[:n])
+                    build_s = time.perf_counter() - t
+                record["class_build_s"] = rnd(build_s, 2)
+                record["class_build_peak_delta_mib"] = rnd(peak.peak - peak.start, 1)
+                record["class_index_rss_mib"] = rnd(peak.end - peak.start, 1)
+                previous_peak = (n, peak.peak - peak.start, build_s)
+            else:
+                record["class_build_skipped"] = (f"estimated peak {estimate:.0f} MiB more than now "
+                                                 f"({rss_mib():.0f} MiB, {available:.0f} MiB available)")
+                record["class_build_s_extrapolated"] = rnd(previous_peak[2] * n / previous_peak[0], 1)
+                record["class_build_peak_delta_mib_extrapolated"] = rnd(estimate, 0)
+            with PeakRSS() as peak:
+                t = time.perf_counter()
+                array_index = bm25_arrays(tokens[:n])
+                build_s = time.perf_counter() - t
+            record["array_build_s"] = rnd(build_s, 2)
+            record["array_build_peak_delta_mib"] = rnd(peak.peak - peak.start, 1)
+            record["array_index_rss_mib"] = rnd(peak.end - peak.start, 1)
+            record["postings"] = int(sum(len(v[0]) for v in array_index._postings.values()))
+            record["vocabulary"] = len(array_index._postings)
+            if class_index is not None:
+                record["array_build_matches_class"] = same_bm25(class_index, array_index, lexical_queries[:20], POOL)
+            searcher = class_index if class_index is not None else array_index
+            record["searched_with"] = "BM25 class" if class_index is not None else "BM25 class run() over array-built postings"
+            lat = []
+            for query in lexical_queries:
+                t = time.perf_counter()
+                searcher.run(query, POOL)
+                lat.append((time.perf_counter() - t) * 1000)
+            record["search_ms_p50"] = rnd(med(lat), 3)
+            record["search_ms_p95"] = rnd(pct(lat, 95), 3)
+            del class_index, array_index, searcher
+            gc.collect()
+            # The answer path's one per-question scan over every passage (Pipeline._names_meet):
+            # two names that never meet, so the whole corpus is scanned.
+            contexts = [normalize(text) for text in texts[:n]]
+            fake_pipeline = type("P", (), {"_contexts": contexts})()
+            names = [type("N", (), {"forms": [form]})() for form in ("青岛市", "不存在的地方")]
+            analysis = type("A", (), {"names": names})()
+            t = time.perf_counter()
+            Pipeline._names_meet(fake_pipeline, analysis)
+            record["names_meet_full_scan_ms"] = rnd((time.perf_counter() - t) * 1000, 1)
+            del contexts
+            row["lexical"] = record
+        del tokens, interned
+        gc.collect()
+
+    # -- targets, table, plot -----------------------------------------------------------
+
+    def targets(self) -> list[dict]:
+        r = self.results
+        out = []
+
+        def add(name, value, target, met, note=""):
+            out.append({"target": name, "value": value, "goal": target,
+                        "met": None if value is None else bool(met), "note": note})
+
+        w = r.get("warm")
+        if w:
+            add("warm answer p50 / embed p50", w["ratio_p50"], f"<= {TARGETS['warm_p50_ratio_max']}",
+                w["ratio_p50"] <= TARGETS["warm_p50_ratio_max"])
+            add("warm answer p50 (ms)", w["ask_ms_p50"], f"< {TARGETS['warm_p50_ms_max']:.0f}",
+                w["ask_ms_p50"] < TARGETS["warm_p50_ms_max"], "absolute: depends on machine load")
+        c = r.get("cold_start")
+        if c:
+            add("cold qa ask / cold ST embed", c["ratio"], f"<= {TARGETS['cold_ratio_max']}",
+                c["ratio"] <= TARGETS["cold_ratio_max"])
+        b = r.get("build", {}).get("in_process")
+        if b:
+            add("build throughput / model.encode", b["ratio"], f">= {TARGETS['build_ratio_min']}",
+                b["ratio"] >= TARGETS["build_ratio_min"], "model loaded in both")
+        nb = r.get("noop_rebuild")
+        if nb:
+            add("no-op qa index (s)", nb["process_s_median"], f"< {TARGETS['noop_s_max']:.0f}, no torch",
+                nb["process_s_median"] < TARGETS["noop_s_max"] and not nb["torch_imported"])
+        m = r.get("memory")
+        if m:
+            key = m["serve_peak_key"]
+            value = m["st-float32"][key]
+            add("serving peak RSS (MiB)", value, f"< {TARGETS['serve_peak_mib_max']:.0f}",
+                value < TARGETS["serve_peak_mib_max"])
+        s = r.get("scale")
+        if s and s["rows"]:
+            last = s["rows"][-1]
+            size = f"{last['passages']:,}"
+            d, lx = last["dense"], last.get("lexical", {})
+            add(f"dense search p95 at {size} (ms)", d["search_ms_p95"], f"< {TARGETS['scale_p95_ms_max']:.0f}",
+                d["search_ms_p95"] < TARGETS["scale_p95_ms_max"], d["index_type"])
+            add(f"recall@10 at {size}", d["recall_at_10"], f">= {TARGETS['scale_recall_min']}",
+                d["recall_at_10"] >= TARGETS["scale_recall_min"],
+                d["index_type"] + (" (partial build)" if d.get("partial") else ""))
+            if lx:
+                add(f"lexical search p95 at {size} (ms)", lx["search_ms_p95"],
+                    f"< {TARGETS['lexical_p95_ms_max']:.0f}", lx["search_ms_p95"] < TARGETS["lexical_p95_ms_max"])
+        return out
+
+    def table(self) -> str:
+        r = self.results
+        lines = [f"Machine: {describe(r['machine'])}", ""]
+        lines += ["| measure | value | goal | met |", "|---|---|---|---|"]
+        for t in r["targets"]:
+            met = {True: "yes", False: "**no**", None: "-"}[t["met"]]
+            note = f" ({t['note']})" if t["note"] else ""
+            lines.append(f"| {t['target']}{note} | {t['value']} | {t['goal']} | {met} |")
+        lines.append("")
+        lines += ["| detail | value |", "|---|---|"]
+
+        def row(name, value):
+            if value is not None:
+                lines.append(f"| {name} | {value} |")
+
+        w = r.get("warm", {})
+        if w:
+            row("warm: questions", w["questions"])
+            row("warm: answer ms p50 / p95", f"{w['ask_ms_p50']} / {w['ask_ms_p95']}")
+            row("warm: embed question alone ms p50 / p95", f"{w['embed_ms_p50']} / {w['embed_ms_p95']}")
+            row("warm: answer/embed ratio p95", w["ratio_p95"])
+            row("warm: embed of the expanded dense text ms p50", w["embed_dense_text_ms_p50"])
+            row("warm: answer minus embed(dense text), ms p50", w["non_model_ms_p50"])
+            row("warm: bf16 embed ms p50 (speed-up vs fp32)", f"{w['embed_bf16_ms_p50']} ({w['bf16_embed_speedup_p50']}x)")
+        c = r.get("cold_start", {})
+        if c:
+            row("cold: qa ask s / ST embed-one s", f"{c['qa_ask_s']} / {c['st_baseline_s']}")
+            if "lean_ask_s" in c:
+                row("cold: qa ask with lean encoder s (ratio)", f"{c['lean_ask_s']} ({c['lean_ratio']})")
+            row("cold: phases s", ", ".join(f"{k}={v}" for k, v in c["phases_s"].items()))
+        mp = r.get("model_prep")
+        if mp:
+            row("model preparation (once) s", f"{mp['seconds']} (process {mp['process_s']}, peak {mp['peak_rss_mib']} MiB)")
+        b = r.get("build", {})
+        if b:
+            p = b["process"]
+            row("build: qa index --rebuild process s / passages", f"{p['process_s']} / {p['passages']} "
+                f"(peak RSS {p['peak_rss_mib']} MiB)")
+            row("build: process phases s", ", ".join(f"{k}={v}" for k, v in p["phases_s"].items()))
+            if "process_ratio" in p:
+                row("build: process ratio vs load+encode process", p["process_ratio"])
+            ip = b.get("in_process")
+            if ip:
+                row("build in process s / encode s", f"{ip['build_s']} / {ip['encode_s']}")
+                row("build in process phases s (median)", ", ".join(f"{k}={v}" for k, v in ip["phases_s_median"].items()))
+                row("build ratio without gazetteer derivation", ip["ratio_without_gazetteer"])
+                row("derivation split s (median)", ", ".join(f"{k}={v}" for k, v in ip["derive_split_s_median"].items()))
+                row("build ratio if the corpus-independent CC-CEDICT work were cached (est.)",
+                    ip["ratio_if_corpus_independent_work_cached"])
+                row("projected build ratio by corpus size (passages: ratio)",
+                    ", ".join(f"{k}: {v}" for k, v in ip["projected_ratio_by_passages"].items()))
+        nb = r.get("noop_rebuild")
+        if nb:
+            row("no-op: torch imported", nb["torch_imported"])
+        m = r.get("memory", {})
+        for name, rec in m.items():
+            if isinstance(rec, dict):
+                extra = ""
+                if "same_as_fp32" in rec:
+                    s = rec["same_as_fp32"]
+                    e = rec["evaluation"]
+                    extra = (f"; same answer {s['same_answer_text']}/{s['compared']}, same citations "
+                             f"{s['same_citations']}/{s['compared']}; correct {e['answer_correct']}, hit@1 {e['hit_at_1']}")
+                row(f"memory: {name} peak MiB (after {m['serve_peak_key'].split('_')[3]} q) / ask p50 ms",
+                    f"{rec[m['serve_peak_key']]} / {rec['ask_ms_p50']}{extra}")
+        if w:
+            e = w["evaluation_fp32"]
+            row("evaluation fp32 (reference)", f"correct {e['answer_correct']}/{e['answerable']}, hit@1 {e['hit_at_1']}, "
+                f"abstained {e['abstained_correctly']}/{e['unanswerable']}")
+        s = r.get("scale")
+        if s:
+            lines += ["", "| passages | index | build s | index MiB (RAM / disk) | search ms p50 / p95 | recall@10 "
+                      "| exact ms p50 | BM25 build s | BM25 MiB | BM25 ms p50 / p95 | names-meet scan ms |",
+                      "|---|---|---|---|---|---|---|---|---|---|---|"]
+            for rr in s["rows"]:
+                d, lx = rr["dense"], rr.get("lexical", {})
+                build = d["build_s"] if not d.get("partial") else f"{d['build_s']} (partial; est. {d['extrapolated_build_s']})"
+                bm_build = lx.get("class_build_s", f"~{lx.get('class_build_s_extrapolated')} (est.)")
+                bm_mem = lx.get("class_index_rss_mib", f"{lx.get('array_index_rss_mib')} (arrays)")
+                lines.append(
+                    f"| {rr['passages']:,} | {d['index_type']} | {build} | {d['index_rss_mib']} / {d['disk_mib']} | "
+                    f"{d['search_ms_p50']} / {d['search_ms_p95']} | {d['recall_at_10']} | {d['exact_search_ms_p50']} | "
+                    f"{bm_build} | {bm_mem} | {lx.get('search_ms_p50')} / {lx.get('search_ms_p95')} | "
+                    f"{lx.get('names_meet_full_scan_ms')} |")
+        return "\n".join(lines) + "\n"
+
+    def plot(self, path: Path) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        s = self.results.get("scale")
+        if not s:
+            return
+        rows = s["rows"]
+        n = [r["passages"] for r in rows]
+        fig, axes = plt.subplots(1, 3, figsize=(16, 5.2))
+        ax = axes[0]
+        ax.plot(n, [r["dense"]["search_ms_p50"] for r in rows], "o-", label="dense index p50")
+        ax.plot(n, [r["dense"]["search_ms_p95"] for r in rows], "o--", label="dense index p95")
+        ax.plot(n, [r["dense"]["exact_search_ms_p50"] for r in rows], "s:", label="exact (flat) p50")
+        ax.plot(n, [r["lexical"]["search_ms_p50"] for r in rows], "^-", label="BM25 p50")
+        ax.plot(n, [r["lexical"]["search_ms_p95"] for r in rows], "^--", label="BM25 p95")
+        ax.axhline(TARGETS["scale_p95_ms_max"], color="grey", lw=0.8, ls=":")
+        ax.axhline(TARGETS["lexical_p95_ms_max"], color="grey", lw=0.8, ls="-.")
+        for r in rows:
+            ax.annotate(f"{r['dense']['index_type'].replace('Index', '')}\nR@10={r['dense']['recall_at_10']}",
+                        (r["passages"], r["dense"]["search_ms_p95"]), fontsize=7, textcoords="offset points",
+                        xytext=(4, 6))
+        ax.set(xscale="log", yscale="log", xlabel="passages", ylabel="ms per question",
+               title="search latency (targets: 10 ms dense, 50 ms BM25 p95)")
+        ax.legend(fontsize=7)
+        ax = axes[1]
+        ax.plot(n, [r["dense"]["index_rss_mib"] for r in rows], "o-", label="dense index in RAM")
+        ax.plot(n, [r["dense"]["disk_mib"] for r in rows], "o--", label="dense index on disk")
+        ax.plot(n, [r["dense"]["vectors_array_mib"] for r in rows], "x:", label="vectors.npy array (also loaded)")
+        ax.plot(n, [r["lexical"].get("class_index_rss_mib") for r in rows], "^-", label="BM25 (class) in RAM")
+        ax.plot(n, [r["lexical"]["array_index_rss_mib"] for r in rows], "^--", label="BM25 (array-built) in RAM")
+        ax.plot(n, [r["lexical"].get("class_build_peak_delta_mib") or r["lexical"].get(
+            "class_build_peak_delta_mib_extrapolated") for r in rows], "v:", label="BM25 class build peak (est. if skipped)")
+        ax.set(xscale="log", yscale="log", xlabel="passages", ylabel="MiB", title="memory")
+        ax.legend(fontsize=7)
+        ax = axes[2]
+        ax.plot(n, [r["dense"]["build_s"] if not r["dense"].get("partial") else r["dense"]["extrapolated_build_s"]
+                    for r in rows], "o-", label="dense index build (est. if partial)")
+        ax.plot(n, [r["lexical"].get("class_build_s") or r["lexical"].get("class_build_s_extrapolated") for r in rows],
+                "^-", label="BM25 class build (est. if skipped)")
+        ax.plot(n, [r["lexical"]["array_build_s"] for r in rows], "^--", label="BM25 array build")
+        ax.plot(n, [r["lexical"]["tokenize_s"] for r in rows], "x:", label="tokenising texts")
+        ax.set(xscale="log", yscale="log", xlabel="passages", ylabel="seconds", title="build time")
+        ax.legend(fontsize=7)
+        fig.suptitle("report-qa scale benchmark (synthetic corpora)\n" + describe(self.results["machine"]), fontsize=9)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+    # -- driver -------------------------------------------------------------------------
+
+    def run(self) -> int:
+        started = time.perf_counter()
+        self.results["machine"] = machine_info()
+        self.results["config"] = {"quick": self.quick, "sizes": self.args.sizes, "questions": None,
+                                  "exact_max": self.args.exact_max, "hnsw_budget_s": self.args.hnsw_budget,
+                                  "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        try:
+            self.setup()
+            self.results["config"]["questions"] = len(self.questions)
+            sections = self.args.sections
+            if "prep" in sections:
+                self.model_prep()
+            self.build_process()  # also builds the index every later step uses
+            if "noop" in sections:
+                self.noop()
+            if "cold" in sections:
+                self.cold_start()
+            self.load_engine()
+            if "warm" in sections:
+                self.warm()
+            else:
+                self.warm_answers = []
+            if "build" in sections:
+                self.build_in_process()
+            if "profile" in sections:
+                self.profile()
+            if "memory" in sections and "warm" in sections:
+                self.memory()
+            if "scale" in sections:
+                seeds = self.scale_seeds()
+                self.engine = None
+                gc.collect()
+                self.scale(seeds)
+        finally:
+            if not self.args.keep:
+                shutil.rmtree(self.work, ignore_errors=True)
+        self.results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        self.results["config"]["seconds"] = rnd(time.perf_counter() - started, 1)
+        self.results["targets"] = self.targets()
+        self.out.mkdir(parents=True, exist_ok=True)
+        table = self.table()
+        (self.out / "table.md").write_text(table, encoding="utf-8")
+        (self.out / "results.json").write_text(json.dumps(self.results, indent=1, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+        self.plot(self.out / "scale.png")
+        print(table)
+        log(f"wrote {self.out / 'results.json'}, {self.out / 'scale.png'}, {self.out / 'table.md'} "
+            f"in {time.perf_counter() - started:.0f} s")
+        return 0
+
+
+# ======================================================================= synthetic data
+
+
+def mix_vectors(base, n: int, rng, noise: float = 0.02, chunk: int = 50_000):
+    """n convex mixtures of 2-3 rows of ``base`` + Gaussian noise, renormalised (float32)."""
+    import numpy as np
+
+    d = base.shape[1]
+    out = np.empty((n, d), dtype=np.float32)
+    for start in range(0, n, chunk):
+        m = min(chunk, n - start)
+        parts = rng.integers(2, 4, size=m)
+        picks = _distinct_triples(len(base), m, rng)
+        weights = rng.dirichlet(np.ones(3), size=m).astype(np.float32)
+        weights[parts == 2, 2] = 0.0
+        weights /= weights.sum(axis=1, keepdims=True)
+        block = np.einsum("mk,mkd->md", weights, base[picks])
+        block += rng.standard_normal((m, d), dtype=np.float32) * np.float32(noise)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        out[start:start + m] = block
+    return out
+
+
+def _distinct_triples(size: int, m: int, rng):
+    import numpy as np
+
+    picks = rng.integers(0, size, size=(m, 3))
+    while True:
+        bad = (picks[:, 0] == picks[:, 1]) | (picks[:, 0] == picks[:, 2]) | (picks[:, 1] == picks[:, 2])
+        if not bad.any():
+            return picks
+        picks[bad] = rng.integers(0, size, size=(int(bad.sum()), 3))
+
+
+def mix_texts(texts: list[str], n: int, rng) -> list[str]:
+    """n texts, each pieces of 2-3 real passages, lengths in proportion to Dirichlet weights."""
+    import numpy as np
+
+    out = []
+    lengths = np.array([len(t) for t in texts])
+    block = 100_000
+    for start in range(0, n, block):
+        m = min(block, n - start)
+        parts = rng.integers(2, 4, size=m)
+        picks = _distinct_triples(len(texts), m, rng)
+        weights = rng.dirichlet(np.ones(3), size=m)
+        weights[parts == 2, 2] = 0.0
+        weights /= weights.sum(axis=1, keepdims=True)
+        piece = np.maximum(1, np.round(weights * lengths[picks])).astype(int)
+        offsets = (rng.random((m, 3)) * (lengths[picks] - piece + 1)).astype(int)
+        for i in range(m):
+            out.append("\n".join(texts[picks[i, j]][offsets[i, j]:offsets[i, j] + piece[i, j]]
+                                 for j in range(parts[i])))
+    return out
+
+
+def bm25_arrays(documents: list[list[str]]):
+    """The same postings as ``qa.retrieval.lexical.BM25(documents)``, built with numpy sorts
+    instead of per-token Python lists (what the engine change recommended in the README does).
+    Returns a BM25 object whose ``run`` is the engine's own."""
+    import numpy as np
+
+    from qa.retrieval.lexical import BM25, BM25_B, BM25_K1
+
+    k1, b = BM25_K1, BM25_B
+    vocabulary: dict[str, int] = {}
+    lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+    ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for d in documents for t in d),
+                      dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+    keys = ids * len(documents) + rows
+    del ids, rows
+    keys, tf = np.unique(keys, return_counts=True)
+    token_of = keys // len(documents)
+    row_of = keys - token_of * len(documents)
+    del keys
+    bounds = np.flatnonzero(np.diff(token_of)) + 1
+    starts = np.concatenate([[0], bounds])
+    ends = np.concatenate([bounds, [len(token_of)]])
+    size = len(documents)
+    length32 = lengths.astype(np.float32)
+    average = float(length32.mean()) if size else 0.0
+    norm = k1 * (1 - b + b * length32 / max(average, 1e-9))
+    tf32 = tf.astype(np.float32)
+    contribution = (tf32 * (k1 + 1) / (tf32 + norm[row_of])).astype(np.float32)
+    del tf, tf32
+    names = [None] * len(vocabulary)
+    for token, index in vocabulary.items():
+        names[index] = token
+    index = BM25.__new__(BM25)
+    index.k1, index.b, index.size, index.average_length = k1, b, size, average
+    index._postings = {}
+    for s, e in zip(starts.tolist(), ends.tolist()):
+        df = e - s
+        idf = math.log(1 + (size - df + 0.5) / (df + 0.5))
+        index._postings[names[token_of[s]]] = (row_of[s:e], contribution[s:e], idf)
+    return index
+
+
+def same_bm25(a, b, queries, k) -> bool:
+    import numpy as np
+
+    if a._postings.keys() != b._postings.keys():
+        return False
+    for token, (rows, contribution, idf) in a._postings.items():
+        rows_b, contribution_b, idf_b = b._postings[token]
+        if not (np.array_equal(rows, rows_b) and np.allclose(contribution, contribution_b, rtol=1e-6) and
+                math.isclose(idf, idf_b)):
+            return False
+    return all([r for r, _ in a.run(q, k)] == [r for r, _ in b.run(q, k)] for q in queries)
+
+
+def extrapolate_hnsw(chunks: list[dict], n: int) -> float:
+    """Total build time at n from the chunk times so far: seconds per vector grows ~ log(size)."""
+    import numpy as np
+
+    done = chunks[-1]["total"]
+    x, y = [], []
+    previous = 0
+    for c in chunks:
+        size = c["total"] - previous
+        x.append(math.log((previous + c["total"]) / 2))
+        y.append(c["s"] / size)
+        previous = c["total"]
+    slope, intercept = np.polyfit(x[1:], y[1:], 1) if len(x) > 2 else (0.0, y[-1])
+    step = chunks[-1]["total"] - chunks[-2]["total"] if len(chunks) > 1 else done
+    total = sum(c["s"] for c in chunks)
+    at = done
+    while at < n:
+        size = min(step, n - at)
+        total += max(slope * math.log(at + size / 2) + intercept, y[-1]) * size
+        at += size
+    return total
+
+
+# ============================================================================== the CLI
+
+
+ALL_SECTIONS = ["prep", "noop", "cold", "warm", "build", "profile", "memory", "scale"]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description="report-qa benchmarks (see benchmarks/README.md)")
+    parser.add_argument("--quick", action="store_true", help="small sizes and fewer repetitions (smoke test)")
+    parser.add_argument("--out", default=str(HERE), help="folder for results.json, scale.png, table.md")
+    parser.add_argument("--sizes", help="comma-separated synthetic corpus sizes (default 10000,100000,1000000; "
+                                        "--quick: 2000,10000)")
+    parser.add_argument("--questions", type=int, help="use only the first N questions of the set")
+    parser.add_argument("--exact-max", type=int, help="exact search up to this many vectors "
+                                                      "(default: qa.vector_index.EXACT_SEARCH_MAX)")
+    parser.add_argument("--hnsw-budget", type=float, default=1800.0,
+                        help="stop adding vectors to an HNSW index after this many seconds and extrapolate")
+    parser.add_argument("--no-ivf", action="store_true", help="skip the IVF alternative at sizes above exact-max")
+    parser.add_argument("--mem-limit-gib", type=float, default=11.0,
+                        help="skip builds whose estimated peak would take the process above this")
+    parser.add_argument("--sections", default=",".join(ALL_SECTIONS),
+                        help=f"comma-separated subset of {','.join(ALL_SECTIONS)}")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    args = parser.parse_args(argv)
+    default_sizes = "2000,10000" if args.quick else "10000,100000,1000000"
+    args.sizes = sorted(int(float(s)) for s in (args.sizes or default_sizes).split(","))
+    if args.exact_max is None:
+        from qa.vector_index import EXACT_SEARCH_MAX
+
+        args.exact_max = EXACT_SEARCH_MAX
+    args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    return args
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_child"]:
+        return child_main(argv[1], argv[2])
+    for key, value in CHILD_ENV.items():
+        os.environ.setdefault(key, value)
+    return Bench(parse_args(argv)).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
