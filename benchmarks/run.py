@@ -226,6 +226,29 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path | None = Non
             "stdout": stdout, "stderr": stderr}
 
 
+def faiss_index_mib(index) -> float:
+    """What a FAISS index holds in memory, from its structures (vectors, graph, lists)."""
+    import faiss
+
+    if hasattr(index, "hnsw"):
+        storage = faiss.downcast_index(index.storage).codes.size()
+        h = index.hnsw
+        return (storage + h.neighbors.size() * 4 + h.offsets.size() * 8 + h.levels.size() * 4) / MIB
+    if hasattr(index, "invlists"):
+        lists = index.invlists
+        entries = sum(lists.list_size(i) for i in range(index.nlist))
+        return (entries * (index.code_size + 8) + index.nlist * index.d * 4) / MIB
+    return index.ntotal * index.d * 4 / MIB
+
+
+def bm25_mib(index) -> float:
+    """What a BM25 object holds: postings arrays plus the dict, tuples, keys and array headers."""
+    total = sys.getsizeof(index._postings)
+    for token, (rows, contribution, _idf) in index._postings.items():
+        total += sys.getsizeof(token) + 64 + 24 + 2 * 112 + rows.nbytes + contribution.nbytes
+    return total / MIB
+
+
 def child_cmd(mode: str, payload: dict) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "_child", mode, json.dumps(payload)]
 
@@ -512,8 +535,12 @@ class Bench:
         self.model_path = str(prepare_model(self.cache))  # not timed: the timed one is below
         self.env = {"QA_CACHE_DIR": str(self.cache)}
         self.payload = {"corpus": str(self.corpus), "index": str(self.index), "cache": str(self.cache)}
-        n = self.args.questions or (15 if self.quick else None)
+        n = self.args.questions or (8 if self.quick else None)
         self.questions = load_question_texts(n)
+
+    def mark(self, section: str) -> None:
+        """Note the load average as each section starts: absolute times depend on it."""
+        self.results.setdefault("load_average_by_section", {})[section] = [round(x, 2) for x in os.getloadavg()]
 
     def reps(self, full: int, quick: int = 1) -> int:
         return quick if self.quick else full
@@ -521,6 +548,7 @@ class Bench:
     # -- 1. model preparation -----------------------------------------------------------
 
     def model_prep(self) -> None:
+        self.mark("model_prep")
         log("model preparation (once, into an empty cache)")
         tmp_cache = self.work / "prep-cache"
         r = checked(run_measured(child_cmd("prepare", {"cache": str(tmp_cache)}), env=self.env), "model prep")
@@ -532,6 +560,7 @@ class Bench:
     # -- 2. build -----------------------------------------------------------------------
 
     def build_process(self) -> None:
+        self.mark("build_process")
         log("full build: qa index --rebuild (whole process)")
         r = checked(run_measured(child_cmd("index_split", self.payload), env=self.env), "qa index --rebuild")
         inner = last_json(r["stdout"])
@@ -568,6 +597,7 @@ class Bench:
         from qa.ingest import load_corpus
         from qa.store import IndexStore
 
+        self.mark("build_in_process")
         log("build throughput in process (model loaded): Indexer vs model.encode")
         embedder = self.engine.embedder
         model = embedder.load()
@@ -601,7 +631,7 @@ class Bench:
             setattr(qd, name, timed(f"derive/{name}", derive_originals[name]))
         runs = []
         try:
-            for rep in range(self.reps(3)):
+            for rep in range(self.reps(5)):
                 settings = Settings.load(corpus=self.corpus, index=self.work / f"index-inproc-{rep}",
                                          cache_dir=self.cache, env={})
                 steps = ["build", "encode"] if rep % 2 == 0 else ["encode", "build"]
@@ -666,6 +696,7 @@ class Bench:
     # -- 3. no-op rebuild ---------------------------------------------------------------
 
     def noop(self) -> None:
+        self.mark("noop")
         log("no-op rebuild: qa index with nothing changed")
         walls = []
         for _ in range(self.reps(5, 2)):
@@ -684,6 +715,7 @@ class Bench:
     # -- 4. cold start ------------------------------------------------------------------
 
     def cold_start(self) -> None:
+        self.mark("cold")
         log("cold start: qa ask vs import sentence-transformers + load + embed one string")
         question = self.questions[0]
         runs = []
@@ -730,6 +762,7 @@ class Bench:
         import torch
         from sentence_transformers import SentenceTransformer
 
+        self.mark("warm")
         log(f"warm answers: {len(self.questions)} questions, ask and embed interleaved")
         engine = self.engine
         embedder = engine.embedder
@@ -784,6 +817,7 @@ class Bench:
     # -- 6. profile ---------------------------------------------------------------------
 
     def profile(self) -> None:
+        self.mark("profile")
         log("profile: where the time of one question goes")
         engine = self.engine
         pipeline, builder, embedder = engine._pipeline, engine._answers, engine.embedder
@@ -810,7 +844,7 @@ class Bench:
         ]
         for obj, attr, label in targets:
             setattr(obj, attr, timed(label, getattr(obj, attr)))
-        n = min(len(self.questions), 10 if self.quick else 60)
+        n = min(len(self.questions), 4 if self.quick else 60)
         try:
             for question in self.questions[:n]:
                 current.clear()
@@ -855,6 +889,7 @@ class Bench:
     # -- 7. memory ----------------------------------------------------------------------
 
     def memory(self) -> None:
+        self.mark("memory")
         variants = [("st", "float32")] if self.quick else [("st", "float32"), ("st", "bfloat16"),
                                                            ("lean", "float32"), ("lean", "bfloat16")]
         memory_after = 5 if self.quick else 20
@@ -908,6 +943,7 @@ class Bench:
     def scale(self, seeds: dict) -> None:
         import numpy as np
 
+        self.mark("scale")
         sizes = self.args.sizes
         n_queries = 100 if self.quick else 200
         rng = np.random.default_rng(SEED)
@@ -964,7 +1000,8 @@ class Bench:
         built = int(index.ntotal)
         record.update({"index_type": index_kind(index), "built_vectors": built, "build_s": rnd(build_s, 2),
                        "build_peak_rss_delta_mib": rnd(peak.peak - peak.start, 1),
-                       "index_rss_mib": rnd(peak.end - peak.start, 1),
+                       "index_rss_delta_mib": rnd(peak.end - peak.start, 1),
+                       "index_mib": rnd(faiss_index_mib(index), 1),
                        "vectors_array_mib": rnd(x.nbytes / MIB, 1)})
         if chunks:
             record["chunks"] = chunks
@@ -1063,6 +1100,7 @@ class Bench:
             t = time.perf_counter()
             index.add(np.ascontiguousarray(x))
             add_s = time.perf_counter() - t
+        size_mib = rnd(faiss_index_mib(index), 1)
         sweep = []
         for nprobe in (8, 16, 32, 64, 128):
             index.nprobe = nprobe
@@ -1073,7 +1111,8 @@ class Bench:
         gc.collect()
         return {"index_type": "IndexIVFFlat", "nlist": nlist, "train_vectors": len(train),
                 "train_s": rnd(train_s, 2), "add_s": rnd(add_s, 2), "build_s": rnd(train_s + add_s, 2),
-                "index_rss_mib": rnd(peak.end - peak.start, 1), "nprobe_sweep": sweep}
+                "index_mib": size_mib, "index_rss_delta_mib": rnd(peak.end - peak.start, 1),
+                "nprobe_sweep": sweep}
 
     def scale_lexical(self, texts, sizes, lexical_queries, rows) -> None:
         import psutil
@@ -1110,7 +1149,8 @@ class Bench:
                     build_s = time.perf_counter() - t
                 record["class_build_s"] = rnd(build_s, 2)
                 record["class_build_peak_delta_mib"] = rnd(peak.peak - peak.start, 1)
-                record["class_index_rss_mib"] = rnd(peak.end - peak.start, 1)
+                record["class_index_rss_delta_mib"] = rnd(peak.end - peak.start, 1)
+                record["class_index_mib"] = rnd(bm25_mib(class_index), 1)
                 previous_peak = (n, peak.peak - peak.start, build_s)
             else:
                 record["class_build_skipped"] = (f"estimated peak {estimate:.0f} MiB more than now "
@@ -1123,7 +1163,8 @@ class Bench:
                 build_s = time.perf_counter() - t
             record["array_build_s"] = rnd(build_s, 2)
             record["array_build_peak_delta_mib"] = rnd(peak.peak - peak.start, 1)
-            record["array_index_rss_mib"] = rnd(peak.end - peak.start, 1)
+            record["array_index_rss_delta_mib"] = rnd(peak.end - peak.start, 1)
+            record["array_index_mib"] = rnd(bm25_mib(array_index), 1)
             record["postings"] = int(sum(len(v[0]) for v in array_index._postings.values()))
             record["vocabulary"] = len(array_index._postings)
             if class_index is not None:
@@ -1280,9 +1321,9 @@ class Bench:
                 d, lx = rr["dense"], rr.get("lexical", {})
                 build = d["build_s"] if not d.get("partial") else f"{d['build_s']} (partial; est. {d['extrapolated_build_s']})"
                 bm_build = lx.get("class_build_s", f"~{lx.get('class_build_s_extrapolated')} (est.)")
-                bm_mem = lx.get("class_index_rss_mib", f"{lx.get('array_index_rss_mib')} (arrays)")
+                bm_mem = lx.get("class_index_mib", f"{lx.get('array_index_mib')} (arrays)")
                 lines.append(
-                    f"| {rr['passages']:,} | {d['index_type']} | {build} | {d['index_rss_mib']} / {d['disk_mib']} | "
+                    f"| {rr['passages']:,} | {d['index_type']} | {build} | {d['index_mib']} / {d['disk_mib']} | "
                     f"{d['search_ms_p50']} / {d['search_ms_p95']} | {d['recall_at_10']} | {d['exact_search_ms_p50']} | "
                     f"{bm_build} | {bm_mem} | {lx.get('search_ms_p50')} / {lx.get('search_ms_p95')} | "
                     f"{lx.get('names_meet_full_scan_ms')} |")
@@ -1316,11 +1357,11 @@ class Bench:
                title="search latency (targets: 10 ms dense, 50 ms BM25 p95)")
         ax.legend(fontsize=7)
         ax = axes[1]
-        ax.plot(n, [r["dense"]["index_rss_mib"] for r in rows], "o-", label="dense index in RAM")
+        ax.plot(n, [r["dense"]["index_mib"] for r in rows], "o-", label="dense index in RAM")
         ax.plot(n, [r["dense"]["disk_mib"] for r in rows], "o--", label="dense index on disk")
         ax.plot(n, [r["dense"]["vectors_array_mib"] for r in rows], "x:", label="vectors.npy array (also loaded)")
-        ax.plot(n, [r["lexical"].get("class_index_rss_mib") for r in rows], "^-", label="BM25 (class) in RAM")
-        ax.plot(n, [r["lexical"]["array_index_rss_mib"] for r in rows], "^--", label="BM25 (array-built) in RAM")
+        ax.plot(n, [r["lexical"].get("class_index_mib") for r in rows], "^-", label="BM25 (class) in RAM")
+        ax.plot(n, [r["lexical"]["array_index_mib"] for r in rows], "^--", label="BM25 (array-built) in RAM")
         ax.plot(n, [r["lexical"].get("class_build_peak_delta_mib") or r["lexical"].get(
             "class_build_peak_delta_mib_extrapolated") for r in rows], "v:", label="BM25 class build peak (est. if skipped)")
         ax.set(xscale="log", yscale="log", xlabel="passages", ylabel="MiB", title="memory")

@@ -524,7 +524,12 @@ PROJECT_SETS = {
     "three-gorges": (ROOT / "questions" / "three-gorges.jsonl", ROOT / "corpus"),
     "second-corpus": (ROOT / "questions" / "second-corpus.jsonl", ROOT / "examples" / "second-corpus"),
 }
-PROJECT_FLOORS = ["--min-hit1", "0.75", "--min-hit3", "0.9", "--min-answer", "0.7", "--min-abstain", "0.4"]
+# Today (both splits): three-gorges hit@1 0.91, hit@3 0.99, answers 0.91, abstention 0.83;
+# second corpus hit@1 0.92, hit@3 1.0, answers 0.94, abstention 0.67.
+PROJECT_FLOORS = {
+    "three-gorges": ["--min-hit1", "0.88", "--min-hit3", "0.96", "--min-answer", "0.87", "--min-abstain", "0.75"],
+    "second-corpus": ["--min-hit1", "0.85", "--min-hit3", "0.95", "--min-answer", "0.88", "--min-abstain", "0.6"],
+}
 
 
 @pytest.mark.parametrize("name", sorted(PROJECT_SETS))
@@ -543,7 +548,7 @@ def test_project_question_set_meets_thresholds(name, request, tmp_path, monkeypa
         engine = Engine(Settings.load(corpus=corpus, index=tmp_path / "index", cache_dir=cache, env={}))
         engine.build()
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_eval_on(engine, ["--questions", str(questions), *PROJECT_FLOORS, "--failures", "15"], capsys)
+    code, out, err = run_eval_on(engine, ["--questions", str(questions), *PROJECT_FLOORS[name], "--failures", "15"], capsys)
     assert code == 0, f"qa eval {questions.name} missed a threshold:\n{out}\n{err}"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.figures import english_reading, figures_of_kind
+from qa.figures import english_reading
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.text import normalize, split_sentences
 from qa.types import Answer, Citation
@@ -100,7 +100,7 @@ class AnswerBuilder:
 
     @staticmethod
     def _score_sentence(rank: int, candidate: Candidate, sentence: str, analysis, wanted, result) -> _Choice:
-        figures = figures_of_kind(sentence, analysis.qtype, analysis.terms, analysis.unit)
+        figures = result.answer_figures(sentence, analysis)
         normal = normalize(sentence)
         terms = term_coverage(analysis, sentence)
         section = normalize(candidate.passage.section or "")

@@ -100,3 +100,17 @@ def _magnitude(value: float) -> str:
         if value >= size:
             return f"{value / size:.3g} {word}"
     return f"{value:,.0f}"
+
+
+def places_of_kind(text: str, suffix: str, gazetteer, exclude: set[str]) -> list[Figure]:
+    """Names of the asked administrative level in the text (for "which county" questions)."""
+    found = []
+    for match in gazetteer.find_chinese(text):
+        if match.entity in exclude:
+            continue
+        for form in match.forms:
+            if form.endswith(suffix) or (suffix and match.typed.endswith(suffix)):
+                start = text.find(match.typed)
+                found.append(Figure(match.typed, start, start + len(match.typed), "place"))
+                break
+    return found

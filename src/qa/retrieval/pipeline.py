@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.figures import figures_of_kind
+from qa.figures import figures_of_kind, places_of_kind
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
 from qa.retrieval.fusion import reciprocal_rank_fusion
@@ -63,6 +63,7 @@ class RetrievalResult:
     candidates: list[Candidate]
     analysis: QueryAnalysis | None = None
     names_meet: bool = True  # the question's names occur together in some passage
+    answer_figures: object = None  # text, analysis -> the figures or names that would answer
 
 
 class Pipeline:
@@ -102,7 +103,7 @@ class Pipeline:
         dense_scores = dict(zip(rows, (self.version.vectors[rows] @ vector).tolist()))
         candidates = [self._score(row, fused, dense_scores, analysis) for row in rows]
         candidates.sort(key=lambda c: (-c.score, c.row))
-        return RetrievalResult(question, candidates, analysis, self._names_meet(analysis))
+        return RetrievalResult(question, candidates, analysis, self._names_meet(analysis), self.answer_figures)
 
     def _lexical_query(self, analysis: QueryAnalysis) -> dict[str, float]:
         query: dict[str, float] = {}
@@ -125,7 +126,7 @@ class Pipeline:
         in_section = [n for n in names if any(normalize(f) in section for f in n.forms)]
         terms = analysis.terms
         passage = self.version.passages[row]
-        has_figure = bool(figures_of_kind(passage.text, analysis.qtype, terms, analysis.unit))
+        has_figure = bool(self.answer_figures(passage.text, analysis))
         features = {
             "fusion": fused[row] / best_fused,
             "names": len(named) / len(names) if names else 0.0,
@@ -135,6 +136,13 @@ class Pipeline:
         }
         score = sum(getattr(w, key) * value for key, value in features.items())
         return Candidate(row, passage, score, dense=float(dense[row]), features=features)
+
+    def answer_figures(self, text: str, analysis: QueryAnalysis):
+        """What would answer the question in this text: figures of the asked kind, or names
+        of the asked administrative level ("which county")."""
+        if analysis.qtype == "name" and analysis.place_suffix:
+            return places_of_kind(text, analysis.place_suffix, self.gazetteer, set(analysis.entities))
+        return figures_of_kind(text, analysis.qtype, analysis.terms, analysis.unit)
 
     def _group_weight(self, group: dict[str, float]) -> float:
         """How telling a question word is: the rarest corpus term it stands for (BM25 idf)."""

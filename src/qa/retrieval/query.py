@@ -39,6 +39,7 @@ QTYPE_PATTERNS = {
         ("amount", r"\b(how much|what amount|how large a sum)\b"),
         ("count", r"\bhow many\b|\bnumber of\b"),
         ("name", r"\b(which|what|who|whom|name)\b"),
+        ("count", r"\b(count|number)\b"),
         ("amount", r"\b(money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*)\b"),
     ],
     "zh": [
@@ -64,6 +65,7 @@ class QueryAnalysis:
     group_weights: list[float] = field(default_factory=list)  # set by the pipeline (idf)
     unit: str | None = None  # the counting unit a Chinese question asks for (多少名 -> 名)
     counted_known: bool = True  # what "how many" counts is something the corpus talks about
+    place_suffix: str | None = None  # "which county" asks for a name ending in 县
     content_words: int = 0  # topic words in the question (not names, not question frame)
     bridged_words: int = 0  # of those, how many found a Chinese term in the corpus
 
@@ -109,6 +111,8 @@ class QueryAnalyzer:
         self._add_terms(analysis, leftovers)
         if analysis.qtype == "count":
             self._check_counted(analysis)
+        if analysis.qtype == "name":
+            analysis.place_suffix = _asked_place_kind(text)
         return analysis
 
     # -- question type --------------------------------------------------------------------
@@ -273,6 +277,20 @@ class QueryAnalyzer:
         if not options and words[i] in self.pinyin_words and not self.bridge.is_english(words[i]):
             options = [(zh, 1.0) for zh in self.pinyin_words[words[i]]]
         return 1, options
+
+
+PLACE_KINDS = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "镇",
+               "township": "乡", "village": "村"}
+
+
+def _asked_place_kind(text: str) -> str | None:
+    """The administrative level a "which ..." question asks for, as a Chinese suffix."""
+    english = re.search(r"\b(?:which|what)\s+(province|city|county|district|town|township|village)s?\b",
+                        text.lower())
+    if english:
+        return PLACE_KINDS[english.group(1)]
+    chinese = re.search(rf"(?:哪个|哪一个|哪些|哪|什么)([{ADMIN_SUFFIXES}])", text)
+    return chinese.group(1) if chinese else None
 
 
 def _asked_unit(text: str) -> str | None:
