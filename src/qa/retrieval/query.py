@@ -134,20 +134,21 @@ class QueryAnalyzer:
     # -- names ----------------------------------------------------------------------------
 
     def _latin_names(self, text: str) -> tuple[list[NameMatch], list[str]]:
-        """Names written in Latin letters (pinyin or English, maybe misspelt or split)."""
-        words = _LATIN_WORD.findall(text)
-        lowered = [w.lower() for w in words]
+        """Names written in Latin letters (pinyin or English, maybe misspelt or split).
+        Words are joined into a name only within one run of Latin text."""
         found: list[NameMatch] = []
         leftovers: list[str] = []
-        i = 0
-        while i < len(words):
-            match, used = self._name_at(lowered, i)
-            if match:
-                found.append(match)
-                i += used
-            else:
-                leftovers.append(lowered[i])
-                i += 1
+        for run in re.findall(r"[A-Za-z][A-Za-z\s'’-]*", text):
+            lowered = [w.lower() for w in _LATIN_WORD.findall(run)]
+            i = 0
+            while i < len(lowered):
+                match, used = self._name_at(lowered, i)
+                if match:
+                    found.append(match)
+                    i += used
+                else:
+                    leftovers.append(lowered[i])
+                    i += 1
         return found, leftovers
 
     def _name_at(self, words: list[str], i: int) -> tuple[NameMatch | None, int]:
@@ -159,7 +160,7 @@ class QueryAnalyzer:
             exact = self.gazetteer.match_latin(joined, min_score=100)
             if exact:
                 return exact, size
-            if size > 1 and span[-1] in ADMIN_WORDS:
+            if size > 2 or (size > 1 and span[-1] in ADMIN_WORDS):
                 continue  # "Gansu sheng" must not pass for 江苏省 by fuzzing the suffix
             # Only words that are not English may be a misspelt name ("qingdoa", "Dalien").
             if all(self.bridge.is_english(w) for w in span) or (size == 1 and len(joined) < 5):
@@ -187,7 +188,8 @@ class QueryAnalyzer:
             return False
         # Letters may be split between syllables anywhere, but the match starts and ends on one.
         pattern = "(?<![a-z])" + " ?".join(map(re.escape, word)) + "(?![a-z])"
-        return re.search(pattern, self.transcript) is not None
+        # Two syllables ("fu ling") occur by chance in any long text; three rarely do.
+        return any(m.group(0).count(" ") >= 2 for m in re.finditer(pattern, self.transcript))
 
     def _unknown_chinese(self, text: str, analysis: QueryAnalysis) -> list[str]:
         if not re.search(r"[\u4e00-\u9fff]", text):
@@ -302,8 +304,15 @@ def _asked_unit(text: str) -> str | None:
 
 
 def _in_order(text: str, names: list[NameMatch]) -> list[NameMatch]:
+    """Names in the order the question gives them (a romanised name may be split: "Yi Ling")."""
     lowered = text.lower()
     unique: dict[str, NameMatch] = {}
     for name in names:
         unique.setdefault(name.entity, name)
-    return sorted(unique.values(), key=lambda n: (lowered.find(n.typed.lower()) % (len(lowered) + 1)))
+
+    def position(name: NameMatch) -> int:
+        pattern = r"\s?".join(map(re.escape, name.typed.lower()))
+        match = re.search(pattern, lowered)
+        return match.start() if match else len(lowered)
+
+    return sorted(unique.values(), key=position)

@@ -1,0 +1,98 @@
+"""Names, the English bridge, question analysis and abstention, on the real derived data."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.figures import english_reading, find_figures
+from qa.retrieval.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def analyzer(shared_engine):
+    return Pipeline(shared_engine.store.load()).analyzer
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("how much did Qingdao give Yiling", ["青岛", "夷陵"]),
+        ("how much did qingdoa give Yi Ling", ["青岛", "夷陵"]),
+        ("Heilongjang aid to Yiling", ["黑龙江", "夷陵"]),
+        ("Dalien support for Xing Shan", ["大连", "兴山"]),
+        ("青島市給夷陵區援助了多少資金", ["青岛", "夷陵"]),
+        ("Jiangsu sheng 在 Zigui 援建了什么", ["江苏", "秭归"]),
+    ],
+)
+def test_names_are_found_however_they_are_spelt(analyzer, question, expected):
+    assert analyzer.run(question).entities == expected
+
+
+@pytest.mark.parametrize("word, chinese", [("hospital", "医院"), ("elevator", "电梯"),
+                                           ("tourism", "旅游"), ("stadium", "体育馆"),
+                                           ("hospitals", "医院"), ("trained", "培训")])
+def test_english_words_reach_the_corpus_words(analyzer, word, chinese):
+    assert chinese in analyzer.run(f"which {word} did Beijing build").terms
+
+
+def test_common_words_do_not_pull_in_odd_senses(analyzer):
+    terms = analyzer.run("how much did Qingdao give Yiling each year").terms
+    assert "突出" not in terms and "春秋" not in terms
+
+
+def test_places_the_corpus_never_mentions_are_flagged(analyzer):
+    assert "guangxi" in analyzer.run("How much did Guangxi give Fuling?").unknown_names
+    assert analyzer.run("广西给涪陵援助了多少资金").unknown_names
+    assert analyzer.run("what is the capital of france").unknown_names == ["france"]
+    assert not analyzer.run("how much did Qingdao give Yiling").unknown_names
+
+
+def test_question_types_and_units(analyzer):
+    assert analyzer.run("how much did Qingdao give Yiling").qtype == "amount"
+    assert analyzer.run("how many schools did Shanghai build").qtype == "count"
+    assert analyzer.run("in what year did Beijing sign the first agreement").qtype == "year"
+    assert analyzer.run("which hospital did Beijing build").qtype == "name"
+    assert analyzer.run("上海市援建了多少所学校").unit == "所"
+    assert analyzer.run("How many tonnes of citrus were sold").unit == "吨"
+
+
+def test_figures_and_english_readings():
+    text = "累计实施援助项目289个,无偿援助资金10.87亿元,1992年起培训1.3万多人次。"
+    assert [f.text for f in find_figures(text, "amount")] == ["10.87亿元"]
+    assert [f.text for f in find_figures(text, "count")] == ["289个", "1.3万多人次"]
+    assert [f.text for f in find_figures(text, "year")] == ["1992年"]
+    assert english_reading("9788.1万元") == "about 97.9 million yuan"
+    assert english_reading("1.3万多人次") == "more than 13,000 person-times"
+
+
+@pytest.mark.parametrize(
+    "question, figure, section",
+    [
+        ("how much did Qingdao give Yiling", "9788.1万元", "青岛"),
+        ("How much money did Shanghai give to Yiling?", "7.623亿元", "上海"),
+        ("How many aid projects has Beijing carried out in Badong?", "289个", "北京"),
+        ("Heilongjang 一共向夷陵援助了多少资金和物资?", "2800万元", "黑龙江"),
+    ],
+)
+def test_answers_quote_the_figure_of_the_right_donor(shared_engine, question, figure, section):
+    answer = shared_engine.ask(question)
+    assert answer.answered and figure in answer.answer
+    assert section in answer.citations[0].passage.section
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How much did Guangxi give Fuling?", "who won the 2018 World Cup", "how much did Qingdao give Zigui",
+     "巴东县有多少人口?", "what is the capital of france"],
+)
+def test_unanswerable_questions_are_declined(shared_engine, question):
+    answer = shared_engine.ask(question)
+    assert not answer.answered and answer.reason and answer.citations
+
+
+def test_english_answer_is_in_english_and_chinese_answer_in_chinese(shared_engine):
+    english = shared_engine.ask("how much did Qingdao give Yiling")
+    chinese = shared_engine.ask("青岛市给夷陵区援助了多少资金")
+    assert english.lang == "en" and "the report says" in english.answer
+    assert chinese.lang == "zh" and "the report" not in chinese.answer
+    assert "[1]" in english.answer and len(english.answer) <= 400
