@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Bump when what is derived from passages at build time changes shape, so that old
 # indexes are rebuilt (re-using their vectors) instead of being misread.
-DERIVED_VERSION = 7
+DERIVED_VERSION = 8
 BUILD_LOCK_WAIT_S = 1800
 
 
@@ -68,10 +68,10 @@ def stale_documents(manifest: dict, state: dict[str, str]) -> list[str]:
     return sorted(rel for rel in set(built) | set(state) if built.get(rel) != state.get(rel))
 
 
-def _derived_data(passages: list[Passage]) -> dict[str, object]:
+def _derived_data(passages: list[Passage], cache_dir: Path) -> dict[str, object]:
     from qa.retrieval.derive import derive_all
 
-    return derive_all(passages)
+    return derive_all(passages, cache_dir)
 
 
 class Indexer:
@@ -179,7 +179,7 @@ class Indexer:
             },
             "skipped": {s.rel: s.reason for s in skipped},
         }
-        version = self.store.write_version(manifest, passages, hashes, vectors, _derived_data(passages))
+        version = self.store.write_version(manifest, passages, hashes, vectors, _derived_data(passages, self.settings.cache_dir))
         return BuildSummary(len(passages), embedded, reused, removed, time.perf_counter() - started,
                             len(documents), manifest["skipped"], version.name)
 

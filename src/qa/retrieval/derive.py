@@ -8,27 +8,28 @@ from __future__ import annotations
 
 from collections import Counter
 
-from qa.retrieval.bridge import build_bridge, cedict_entries, common_word_test, english_names
+from qa.retrieval.bridge import Dictionary, build_bridge
 from qa.retrieval.gazetteer import build_gazetteer
 from qa.retrieval.tokenize import search_words, words_with_tags
 from qa.types import Passage
 
 
-def derive_all(passages: list[Passage]) -> dict[str, object]:
+def derive_all(passages: list[Passage], cache_dir=None) -> dict[str, object]:
+    """``cache_dir`` keeps the parsed CC-CEDICT between builds (it does not depend on the corpus)."""
     tagged = [words_with_tags(p.text) for p in passages]
     vocabulary: Counter[str] = Counter()
     for passage in passages:
         vocabulary.update(search_words(passage.text))
         if passage.section:
             vocabulary.update(search_words(passage.section))
-    entries = cedict_entries()
-    gazetteer = build_gazetteer(passages, tagged, english_names(entries), common_word_test(entries))
+    dictionary = Dictionary.load(cache_dir)
+    gazetteer = build_gazetteer(passages, tagged, dictionary.english_names, dictionary.is_common_word)
     for entity in gazetteer["entities"]:
         for form in entity["forms"]:
             vocabulary[form] += 1
     return {
         "gazetteer": gazetteer,
-        "bridge": build_bridge(dict(vocabulary), entries),
+        "bridge": build_bridge(dict(vocabulary), dictionary),
         "vocabulary": {"words": sorted(vocabulary), "pinyin": _pinyin_index(vocabulary),
                        "transcript": _pinyin_transcript(passages)},
     }

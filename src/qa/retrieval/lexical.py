@@ -38,6 +38,16 @@ class BM25:
         entry = self._postings.get(token)
         return entry[2] if entry else 0.0
 
+    def rows_with_all(self, tokens: list[str]) -> np.ndarray:
+        """Rows holding every one of the tokens (sorted); all rows when no token is given."""
+        rows: np.ndarray | None = None
+        for token in dict.fromkeys(tokens):
+            entry = self._postings.get(token)
+            if entry is None:
+                return np.zeros(0, dtype=np.int64)
+            rows = entry[0] if rows is None else np.intersect1d(rows, entry[0], assume_unique=True)
+        return np.arange(self.size) if rows is None else np.sort(rows)
+
     def run(self, query: dict[str, float] | list[str], top_k: int = 50) -> list[tuple[int, float]]:
         """(row, score) pairs, best first. ``query`` maps tokens to weights (or lists tokens)."""
         weights = Counter(query) if isinstance(query, list) else query

@@ -154,14 +154,25 @@ class Pipeline:
         return best
 
     def _names_meet(self, analysis: QueryAnalysis) -> bool:
-        """Whether one passage (with its section heading) names every place the question names."""
+        """Whether one passage (with its section heading) names every place the question names.
+        The lexical index narrows the rows to check, so this stays fast on large corpora."""
         entities = analysis.names
         if len(entities) < 2:
             return True
-        for context in self._contexts:
-            if all(any(normalize(f) in context for f in n.forms) for n in entities):
-                return True
-        return False
+        common: set[int] | None = None
+        for name in entities:
+            rows = set()
+            for form in name.forms:
+                rows.update(self._rows_containing(form))
+            common = rows if common is None else common & rows
+            if not common:
+                return False
+        return True
+
+    def _rows_containing(self, text: str) -> list[int]:
+        normal = normalize(text)
+        candidates = self.lexical.rows_with_all(lexical_tokens(text))
+        return [int(r) for r in candidates if normal in self._contexts[r]]
 
 
 def _context(passage: Passage) -> str:
