@@ -182,3 +182,11 @@ def test_cli_ask_json_batch_and_errors(tmp_path, shared_engine):
     assert record["passages"] > 40 and record["stale"] is False and record["dimension"] == 384
     missing = run_qa("index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
     assert missing.returncode == 1 and "not found" in missing.stderr
+
+
+def test_cli_chat_answers_and_shows_a_cited_passage(shared_engine):
+    flags = ["--corpus", str(shared_engine.settings.corpus_dir), "--index", str(shared_engine.settings.index_dir)]
+    result = run_qa("chat", *flags, stdin=f"{QINGDAO_ZH}\n/show 1\n/show 99\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "9788.1" in result.stdout and "paragraph" in result.stdout
+    assert "no citation [99]" in result.stdout
