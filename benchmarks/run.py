@@ -472,20 +472,29 @@ def child_serve(payload: dict) -> dict:
                 str(engine.spec.path), device="cpu", model_kwargs={"dtype": getattr(torch, dtype)})
     engine.load()
     loaded = {"rss_mib": rss_mib(), "peak_mib": peak(), "seconds": time.perf_counter() - started}
+    import re
+
     questions = load_question_texts()[:payload["questions"]]
     memory_after = payload["memory_after"]
     answers, latencies, peak_at = [], [], None
+    steps = [("model and index loaded", rss_mib())]
+    seen_languages = set()
     for i, question in enumerate(questions, start=1):
         t = time.perf_counter()
         answers.append(engine.ask(question))
         latencies.append((time.perf_counter() - t) * 1000)
+        language = "Chinese" if re.search(r"[\u4e00-\u9fff]", question) else "English"
+        if language not in seen_languages:
+            seen_languages.add(language)
+            steps.append((f"after the first {language} question (#{i})", rss_mib()))
         if i == memory_after:
             peak_at = peak()
+            steps.append((f"after {i} questions", rss_mib()))
     return {
         "embedder": embedder_kind, "dtype": dtype, "after_load": loaded,
         "peak_after_n_mib": peak_at if peak_at is not None else peak(), "n_for_peak": min(memory_after, len(questions)),
         "peak_final_mib": peak(), "rss_final_mib": rss_mib(),
-        "ask_ms_p50": med(latencies), "ask_ms_p95": pct(latencies, 95),
+        "ask_ms_p50": med(latencies), "ask_ms_p95": pct(latencies, 95), "rss_steps_mib": steps,
         "answers": [compact_answer(a) for a in answers],
         "evaluation": evaluate_answers(answers, None),
         "modules": {m: m in sys.modules for m in ("torch", "sentence_transformers", "jieba")},
@@ -602,8 +611,14 @@ class Bench:
         log("build throughput in process (model loaded): Indexer vs model.encode")
         embedder = self.engine.embedder
         model = embedder.load()
-        _docs, passages, _skipped = load_corpus(self.corpus)
-        texts = [embedding_text(p) for p in passages]
+        corpora = {1: self.corpus}
+        if not self.quick:  # the same reports four times over, every paragraph made distinct
+            corpora[4] = self.work / "corpus-x4"
+            make_copies(self.corpus, corpora[4], 4)
+        texts_of = {}
+        for factor, folder in corpora.items():
+            _docs, passages_k, _skipped = load_corpus(folder)
+            texts_of[factor] = [embedding_text(p) for p in passages_k]
         originals = {"corpus_state": qb.corpus_state, "load_corpus": qb.load_corpus,
                      "_derived_data": qb._derived_data}
         original_write = IndexStore.write_version
@@ -638,11 +653,13 @@ class Bench:
                 setattr(qd, name, timed(f"derive/{name}", derive_originals[name]))
         runs = []
         try:
-            for rep in range(self.reps(5)):
-                settings = Settings.load(corpus=self.corpus, index=self.work / f"index-inproc-{rep}",
+            plan = [(1, rep) for rep in range(self.reps(5))] + [(4, rep) for rep in range(2) if 4 in corpora]
+            for factor, rep in plan:
+                texts = texts_of[factor]
+                settings = Settings.load(corpus=corpora[factor], index=self.work / f"index-inproc-{factor}-{rep}",
                                          cache_dir=self.cache, env={})
                 steps = ["build", "encode"] if rep % 2 == 0 else ["encode", "build"]
-                entry = {}
+                entry = {"factor": factor, "passages": len(texts)}
                 for step in steps:
                     timings.clear()
                     t = time.perf_counter()
@@ -675,9 +692,12 @@ class Bench:
             t = time.perf_counter()
             qd.cedict_entries()
             dictionary_parse = time.perf_counter() - t
-        n = len(passages)
+        larger = [r for r in runs if r["factor"] == 4]
+        runs = [r for r in runs if r["factor"] == 1]
+        n = len(texts_of[1])
         build_s = med([r["build_s"] for r in runs])
         encode_s = med([r["encode_s"] for r in runs])
+        per_rep = [r["encode_s"] / r["build_s"] for r in runs]
         top = [k for k in sorted({k for r in runs for k in r["phases_s"]}) if "/" not in k]
         sub = sorted({k for r in runs for k in r["phases_s"]} - set(top))
         phases = {k: rnd(med([r["phases_s"].get(k, 0.0) for r in runs])) for k in top}
@@ -686,21 +706,19 @@ class Bench:
         fixed = sum(derive_split.get(k, 0.0) for k in ("Dictionary.load", "cedict_entries", "english_names",
                                                         "common_word_test"))
         without_derive = build_s - phases.get("derive_gazetteer", 0.0)
-        # Projection: encoding and the corpus-dependent build work grow with the passages, the
-        # CC-CEDICT work does not.
-        encode_per = encode_s / n
-        rest_per = (build_s - fixed - encode_s) / n  # per passage, besides encoding
-        projection = {}
-        for size in (45, 500, 5000, 50000):
-            projection[str(size)] = rnd(encode_per * size / (encode_per * size + rest_per * size + fixed))
         self.results["build"]["in_process"] = {
             "passages": n, "reps": len(runs), "build_s": rnd(build_s), "encode_s": rnd(encode_s),
             "build_passages_per_s": rnd(n / build_s), "encode_passages_per_s": rnd(n / encode_s),
-            "ratio": rnd(encode_s / build_s), "ratio_without_gazetteer": rnd(encode_s / without_derive),
+            "ratio": rnd(med(per_rep)), "ratio_per_rep": [rnd(x) for x in per_rep],
+            "ratio_of_medians": rnd(encode_s / build_s), "ratio_without_gazetteer": rnd(encode_s / without_derive),
             "phases_s_median": phases, "derive_split_s_median": derive_split,
             "corpus_independent_derive_s": rnd(fixed), "dictionary_parse_uncached_s": rnd(dictionary_parse),
             "ratio_without_dictionary": rnd(encode_s / (build_s - fixed)),
-            "projected_ratio_by_passages": projection,
+            "larger_corpus": None if not larger else {
+                "passages": larger[0]["passages"], "reps": len(larger),
+                "build_s": rnd(med([r["build_s"] for r in larger])), "encode_s": rnd(med([r["encode_s"] for r in larger])),
+                "ratio": rnd(med([r["encode_s"] / r["build_s"] for r in larger])),
+                "derive_s": rnd(med([r["phases_s"].get("derive_gazetteer", 0.0) for r in larger]))},
             "runs": [{k: (rnd(v) if not isinstance(v, dict) else {a: rnd(b) for a, b in v.items()})
                       for k, v in r.items()} for r in runs],
         }
@@ -920,7 +938,8 @@ class Bench:
                 f"peak_rss_after_{memory_after}_questions_mib": rnd(inner["peak_after_n_mib"], 1),
                 "rss_after_load_mib": rnd(inner["after_load"]["rss_mib"], 1),
                 "ask_ms_p50": rnd(inner["ask_ms_p50"], 2), "ask_ms_p95": rnd(inner["ask_ms_p95"], 2),
-                "modules": inner["modules"],
+                "modules": inner["modules"], "peak_rss_final_mib": rnd(inner["peak_final_mib"], 1),
+                "rss_steps_mib": [[label, rnd(value, 1)] for label, value in inner["rss_steps_mib"]],
             }
             if not default:
                 record["same_as_fp32"] = compare_answers(self.warm_answers, inner["answers"])
@@ -1334,8 +1353,11 @@ class Bench:
                 row("build: CC-CEDICT in the build s (cached read) / parsed afresh s",
                     f"{ip['corpus_independent_derive_s']} / {ip['dictionary_parse_uncached_s']}")
                 row("build ratio without the CC-CEDICT read", ip["ratio_without_dictionary"])
-                row("projected build ratio by corpus size (passages: ratio)",
-                    ", ".join(f"{k}: {v}" for k, v in ip["projected_ratio_by_passages"].items()))
+                row("build ratio per repetition", ", ".join(str(x) for x in ip["ratio_per_rep"]))
+                lc = ip.get("larger_corpus")
+                if lc:
+                    row(f"build ratio at {lc['passages']} passages (corpus x4)",
+                        f"{lc['ratio']} (build {lc['build_s']} s, encode {lc['encode_s']} s, derive {lc['derive_s']} s)")
         nb = r.get("noop_rebuild")
         if nb:
             row("no-op: torch imported", nb["torch_imported"])
@@ -1350,6 +1372,10 @@ class Bench:
                              f"{s['same_citations']}/{s['compared']}; correct {e['answer_correct']}, hit@1 {e['hit_at_1']}")
                 row(f"memory: {name} peak MiB (after {m['serve_peak_key'].split('_')[3]} q) / ask p50 ms",
                     f"{rec[m['serve_peak_key']]} / {rec['ask_ms_p50']}{extra}")
+        for name in ("st-float32", "lean-float32"):
+            if name in m and m[name].get("rss_steps_mib"):
+                row(f"memory: {name} RSS MiB step by step",
+                    ", ".join(f"{label}: {value}" for label, value in m[name]["rss_steps_mib"]))
         if w:
             e = w["evaluation_fp32"]
             row("evaluation fp32 (reference)", f"correct {e['answer_correct']}/{e['answerable']}, hit@1 {e['hit_at_1']}, "
@@ -1494,6 +1520,19 @@ class Bench:
 
 
 # ======================================================================= synthetic data
+
+
+def make_copies(source: Path, target: Path, copies: int) -> None:
+    """``copies`` copies of every document, each paragraph of copy i ending in a marker, so that
+    no passage text repeats (repeated texts would be embedded once)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.iterdir()):
+        if not path.is_file():
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i in range(1, copies + 1):
+            marked = [f"{line}（第{i}份）" if len(line.strip()) > 20 else line for line in lines]
+            (target / f"{path.stem}-{i}{path.suffix}").write_text("\n".join(marked) + "\n", encoding="utf-8")
 
 
 def mix_vectors(base, n: int, rng, noise: float = 0.02, chunk: int = 50_000):
