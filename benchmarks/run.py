@@ -653,7 +653,7 @@ class Bench:
                 setattr(qd, name, timed(f"derive/{name}", derive_originals[name]))
         runs = []
         try:
-            plan = [(1, rep) for rep in range(self.reps(5))] + [(4, rep) for rep in range(2) if 4 in corpora]
+            plan = [(1, rep) for rep in range(self.reps(7))] + [(4, rep) for rep in range(3) if 4 in corpora]
             for factor, rep in plan:
                 texts = texts_of[factor]
                 settings = Settings.load(corpus=corpora[factor], index=self.work / f"index-inproc-{factor}-{rep}",
@@ -701,7 +701,7 @@ class Bench:
         top = [k for k in sorted({k for r in runs for k in r["phases_s"]}) if "/" not in k]
         sub = sorted({k for r in runs for k in r["phases_s"]} - set(top))
         phases = {k: rnd(med([r["phases_s"].get(k, 0.0) for r in runs])) for k in top}
-        phases["other"] = rnd(build_s - sum(med([r["phases_s"].get(k, 0.0) for r in runs]) for k in top))
+        phases["other"] = rnd(med([r["build_s"] - sum(r["phases_s"].get(k, 0.0) for k in top) for r in runs]))
         derive_split = {k.split("/", 1)[1]: rnd(med([r["phases_s"].get(k, 0.0) for r in runs])) for k in sub}
         fixed = sum(derive_split.get(k, 0.0) for k in ("Dictionary.load", "cedict_entries", "english_names",
                                                         "common_word_test"))
@@ -1415,7 +1415,11 @@ class Bench:
         return "\n".join(lines) + "\n"
 
     def plot(self, path: Path) -> None:
-        import matplotlib
+        try:
+            import matplotlib
+        except ImportError:
+            log("matplotlib is not installed (pip install -e '.[plot]'): no scale.png")
+            return
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
@@ -1523,15 +1527,16 @@ class Bench:
 
 
 def make_copies(source: Path, target: Path, copies: int) -> None:
-    """``copies`` copies of every document, each paragraph of copy i ending in a marker, so that
-    no passage text repeats (repeated texts would be embedded once)."""
+    """``copies`` copies of every document, each paragraph and caption of copy i starting with a
+    marker, so that no passage text repeats (a repeated text would be embedded only once)."""
     target.mkdir(parents=True, exist_ok=True)
     for path in sorted(source.iterdir()):
         if not path.is_file():
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
         for i in range(1, copies + 1):
-            marked = [f"{line}（第{i}份）" if len(line.strip()) > 20 else line for line in lines]
+            marked = [f"（第{i}份）{line}" if len(line.strip()) > 20 or line.rstrip().endswith("。") else line
+                      for line in lines]
             (target / f"{path.stem}-{i}{path.suffix}").write_text("\n".join(marked) + "\n", encoding="utf-8")
 
 
