@@ -96,3 +96,30 @@ def test_english_answer_is_in_english_and_chinese_answer_in_chinese(shared_engin
     assert english.lang == "en" and "the report says" in english.answer
     assert chinese.lang == "zh" and "the report" not in chinese.answer
     assert "[1]" in english.answer and len(english.answer) <= 400
+
+
+def test_an_exact_name_wins_over_a_fuzzy_longer_one(analyzer):
+    analysis = analyzer.run("What did Qingdao set up in Yiling?")
+    assert analysis.entities == ["青岛", "夷陵"] and analysis.names[0].typed == "qingdao"
+
+
+def test_administrative_levels_are_not_topic_words(analyzer):
+    assert "县城" not in analyzer.run("Which county does Wuhan support?").terms
+
+
+def test_what_is_counted_or_measured_is_found(analyzer):
+    assert "社区" in analyzer.run("How many villages or communities got service centres?").counted_terms
+    assert analyzer.run("烟台市派出了多少名挂职干部?").counted_terms  # any corpus word of 挂职干部
+    assert analyzer.run("how much free aid did Qingdao give Yiling").counted_terms == []  # money
+    assert "发电" in analyzer.run("How much electricity does the power station generate?").counted_terms
+
+
+def test_a_money_figure_does_not_answer_how_much_of_something_else(shared_engine):
+    answer = shared_engine.ask("How much electricity does the Three Gorges power station generate each year?")
+    assert not answer.answered
+
+
+def test_a_section_belongs_to_the_innermost_name_of_its_heading():
+    from qa.retrieval.pipeline import _section_owner
+
+    assert _section_owner("山东省青岛市") == "青岛市" and _section_owner(None) == ""

@@ -64,7 +64,7 @@ class AnswerBuilder:
             return "no passage to answer from"
         if analysis.unknown_names:
             return "the reports never mention " + ", ".join(analysis.unknown_names)
-        if analysis.qtype == "count" and not analysis.counted_known:
+        if analysis.qtype in ("count", "amount") and not analysis.counted_known:
             return "the reports never mention what the question counts"
         if not result.names_meet:
             return "the reports never mention " + " and ".join(n.forms[-1] for n in analysis.names) + " together"
@@ -83,7 +83,10 @@ class AnswerBuilder:
         if analysis.qtype not in ("amount", "count", "year"):
             return True
         topical = any(w >= 0.5 for w in analysis.terms.values())  # a strong translation
-        return choice.figure is not None and (choice.has_terms or not topical)
+        if choice.figure is None or not (choice.has_terms or not topical):
+            return False
+        sentence = normalize(choice.sentence)
+        return not analysis.counted_terms or any(normalize(t) in sentence for t in analysis.counted_terms)
 
     # -- choosing the sentence ------------------------------------------------------------
 

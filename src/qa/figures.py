@@ -64,14 +64,22 @@ def figures_of_kind(
         return figures
 
     def distance(figure: Figure) -> int:
-        best = 10**6
-        for term in terms:
-            for match in re.finditer(re.escape(term), text):
-                gap = max(match.start() - figure.end, figure.start - match.end(), 0)
-                best = min(best, gap)
-        return best
+        return distance_to_terms(text, figure, terms)
 
     return sorted(figures, key=lambda f: (distance(f) > NEAR_CHARS, distance(f), f.start))
+
+
+def distance_to_terms(text: str, figure: Figure, terms) -> int:
+    """Characters between the figure and the nearest of the terms in the text (10**6: none)."""
+    best = 10**6
+    for term in terms:
+        for match in re.finditer(re.escape(term), text):
+            best = min(best, max(match.start() - figure.end, figure.start - match.end(), 0))
+    return best
+
+
+def near_terms(text: str, figure: Figure, terms) -> bool:
+    return not terms or distance_to_terms(text, figure, terms) <= NEAR_CHARS
 
 
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}

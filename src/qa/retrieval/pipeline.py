@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.figures import figures_of_kind, places_of_kind
+from qa.figures import figures_of_kind, near_terms, places_of_kind
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
 from qa.retrieval.fusion import reciprocal_rank_fusion
-from qa.retrieval.gazetteer import Gazetteer
+from qa.retrieval.gazetteer import Gazetteer, heading_names
 from qa.retrieval.lexical import BM25
 from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
 from qa.retrieval.tokenize import lexical_tokens
@@ -85,6 +85,7 @@ class Pipeline:
         self._by_id = {p.id: p for p in passages}
         self._contexts = [normalize(_context(p)) for p in passages]
         self._sections = [normalize(p.section or "") for p in passages]
+        self._section_owners = [_section_owner(p.section) for p in passages]
 
     def passage_by_id(self, passage_id: str) -> Passage | None:
         return self._by_id.get(passage_id)
@@ -123,19 +124,33 @@ class Pipeline:
         context, section = self._contexts[row], self._sections[row]
         names = analysis.names
         named = [n for n in names if any(normalize(f) in context for f in n.forms)]
-        in_section = [n for n in names if any(normalize(f) in section for f in n.forms)]
-        terms = analysis.terms
         passage = self.version.passages[row]
-        has_figure = bool(self.answer_figures(passage.text, analysis))
         features = {
             "fusion": fused[row] / best_fused,
             "names": len(named) / len(names) if names else 0.0,
-            "section": 1.0 if in_section else 0.0,
+            "section": self._section_match(row, names),
             "terms": term_coverage(analysis, context),
-            "figure": 1.0 if has_figure else 0.0,
+            "figure": self._figure_match(passage.text, analysis),
         }
         score = sum(getattr(w, key) * value for key, value in features.items())
         return Candidate(row, passage, score, dense=float(dense[row]), features=features)
+
+    def _section_match(self, row: int, names) -> float:
+        """1 when the section belongs to one of the question's names (青岛 for the heading
+        山东省青岛市), 0.5 when a name is only the region around it (山东, 湖北)."""
+        section, owner = self._sections[row], self._section_owners[row]
+        in_section = [n for n in names if any(normalize(f) in section for f in n.forms)]
+        if any(normalize(f) in owner for n in in_section for f in n.forms):
+            return 1.0
+        return 0.5 if in_section else 0.0
+
+    def _figure_match(self, text: str, analysis: QueryAnalysis) -> float:
+        """1 when the text states the asked kind of figure next to a topic word of the
+        question, 0.5 when it states one elsewhere."""
+        figures = self.answer_figures(text, analysis)
+        if not figures:
+            return 0.0
+        return 1.0 if near_terms(text, figures[0], analysis.terms) else 0.5
 
     def answer_figures(self, text: str, analysis: QueryAnalysis):
         """What would answer the question in this text: figures of the asked kind, or names
@@ -173,6 +188,12 @@ class Pipeline:
         normal = normalize(text)
         candidates = self.lexical.rows_with_all(lexical_tokens(text))
         return [int(r) for r in candidates if normal in self._contexts[r]]
+
+
+def _section_owner(section: str | None) -> str:
+    """The innermost name of a heading: whom its section is about (山东省青岛市 -> 青岛市)."""
+    names = heading_names(section or "")
+    return normalize(names[-1]) if names else ""
 
 
 def _context(passage: Passage) -> str:

@@ -65,6 +65,9 @@ class QueryAnalysis:
     group_weights: list[float] = field(default_factory=list)  # set by the pipeline (idf)
     unit: str | None = None  # the counting unit a Chinese question asks for (多少名 -> 名)
     counted_known: bool = True  # what "how many" counts is something the corpus talks about
+    # Chinese words for what a "how many" / "how much" question counts or measures (学校 for
+    # "how many schools"); an answering sentence must hold one. Empty: units, money, unknown.
+    counted_terms: list[str] = field(default_factory=list)
     place_suffix: str | None = None  # "which county" asks for a name ending in 县
     content_words: int = 0  # topic words in the question (not names, not question frame)
     bridged_words: int = 0  # of those, how many found a Chinese term in the corpus
@@ -111,6 +114,8 @@ class QueryAnalyzer:
         self._add_terms(analysis, leftovers)
         if analysis.qtype == "count":
             self._check_counted(analysis)
+        if analysis.qtype == "amount":
+            self._check_measured(analysis)
         if analysis.qtype == "name":
             analysis.place_suffix = _asked_place_kind(text)
         return analysis
@@ -152,14 +157,17 @@ class QueryAnalyzer:
         return found, leftovers
 
     def _name_at(self, words: list[str], i: int) -> tuple[NameMatch | None, int]:
-        for size in (3, 2, 1):
-            span = words[i : i + size]
-            if len(span) < size or all(w in ENGLISH_STOPWORDS for w in span):
-                continue
-            joined = "".join(span)
-            exact = self.gazetteer.match_latin(joined, min_score=100)
+        """The name starting at word i and how many words it spans. An exact spelling of any
+        length wins over a fuzzy one, so "Qingdao set" is 青岛 followed by "set", not a
+        misspelt 青岛市 (qingdaoshi)."""
+        spans = [(size, words[i : i + size]) for size in (3, 2, 1) if i + size <= len(words)]
+        spans = [(size, span) for size, span in spans if not all(w in ENGLISH_STOPWORDS for w in span)]
+        for size, span in spans:
+            exact = self.gazetteer.match_latin("".join(span), min_score=100)
             if exact:
                 return exact, size
+        for size, span in spans:
+            joined = "".join(span)
             if size > 2 or (size > 1 and span[-1] in ADMIN_WORDS):
                 continue  # "Gansu sheng" must not pass for 江苏省 by fuzzing the suffix
             # Only words that are not English may be a misspelt name ("qingdoa", "Dalien").
@@ -211,7 +219,9 @@ class QueryAnalyzer:
         for word in search_words(analysis.text) if chinese else []:
             if word in self.vocabulary:
                 groups.append({word: 1.0})
-        content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and len(w) > 1]
+        # An administrative level ("county", "sheng") is part of a name or of the question's
+        # frame ("which county"), never its topic: 县城 (county town) would only add noise.
+        content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS and len(w) > 1]
         analysis.content_words = len(content)
         i = 0
         while i < len(content):
@@ -236,13 +246,9 @@ class QueryAnalyzer:
     def _check_counted(self, analysis: QueryAnalysis) -> None:
         """Find what a "how many" question counts; note when the corpus never names it."""
         text = analysis.text.lower()
-        english = re.search(r"how many ((?:[a-z'-]+ ?){1,3})", text)
-        if english:
-            words = []
-            for word in english.group(1).split():
-                if word in ENGLISH_STOPWORDS or word in ("have", "has", "had"):
-                    break
-                words.append(word.strip("'"))
+        english = _words_after(r"how many", text)
+        if english is not None:
+            words = english
             for word in words:
                 if word in ENGLISH_UNITS and not analysis.unit:
                     analysis.unit = ENGLISH_UNITS[word]
@@ -250,6 +256,8 @@ class QueryAnalyzer:
                 w in ENGLISH_UNITS or self.bridge.translate(w) or self.gazetteer.match_latin(w, 100)
                 for w in words
             )
+            if not any(w in ENGLISH_UNITS for w in words):
+                analysis.counted_terms = self._translations(words)
             return
         from qa.figures import COUNT_UNITS
 
@@ -263,6 +271,24 @@ class QueryAnalyzer:
                     analysis.counted_known = word in self.vocabulary or any(
                         word in form for n in analysis.names for form in n.forms)
                 break
+            analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
+
+    def _check_measured(self, analysis: QueryAnalysis) -> None:
+        """"How much electricity": a money figure answers only next to what is measured.
+        Money itself ("how much free aid") needs nothing more."""
+        words = _words_after(r"how much", analysis.text.lower())
+        if not words or words[-1] in MONEY_WORDS:
+            return
+        analysis.counted_terms = self._translations(words)
+        analysis.counted_known = bool(analysis.counted_terms)
+
+    def _translations(self, words: list[str]) -> list[str]:
+        """Chinese terms for English words that are not names (names are checked apart)."""
+        terms = []
+        for word in words:
+            if not self.gazetteer.match_latin(word, 100):
+                terms += [zh for zh, _weight in self.bridge.translate(word)]
+        return terms
 
     def _translate_at(self, words: list[str], i: int) -> tuple[int, list[tuple[str, float]]]:
         """Chinese terms for the word(s) at i: an English phrase ("middle school" is 中学, not
@@ -279,6 +305,28 @@ class QueryAnalyzer:
         if not options and words[i] in self.pinyin_words and not self.bridge.is_english(words[i]):
             options = [(zh, 1.0) for zh in self.pinyin_words[words[i]]]
         return 1, options
+
+
+# Head nouns of "how much X" that ask for money: any money figure may answer them.
+MONEY_WORDS = {"money", "fund", "funds", "funding", "aid", "assistance", "support", "investment",
+               "capital", "yuan", "rmb", "dollars", "donation", "donations", "subsidy", "subsidies",
+               "grant", "grants", "cash", "budget", "spending", "financing", "cost", "costs", "value"}
+
+
+def _words_after(frame: str, text: str) -> list[str] | None:
+    """The words that follow a question frame up to the first function word ("how many
+    resettlement townships in ..." -> [resettlement, townships]); None without the frame."""
+    match = re.search(rf"\b{frame} ((?:[a-z'-]+ ?){{1,4}})", text)
+    if not match:
+        return None
+    words = []
+    for word in match.group(1).split():
+        if word in ("or", "and"):
+            continue  # "villages or communities": either may be what the report counts
+        if word in ENGLISH_STOPWORDS or word in ("have", "has", "had"):
+            break
+        words.append(word.strip("'"))
+    return words
 
 
 PLACE_KINDS = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "镇",
