@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from qa.engine import Engine, EngineError
 
     try:
-        engine = Engine(settings)
+        engine = Engine(settings, build_in_child=True)  # the bot never loads the passage encoder
         return run_bot(engine, config)
     except EngineError as exc:
         print(f"qa bot: {exc}", file=sys.stderr)

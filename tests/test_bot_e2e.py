@@ -74,7 +74,7 @@ def engine(shared_engine, tmp_path_factory):
         corpus=base / "corpus", index=base / "index", cache_dir=shared_engine.settings.cache_dir, env={}
     )
     settings.bot = {"questions_file": str(ROOT / "questions" / "three-gorges.jsonl")}
-    real = Engine(settings)
+    real = Engine(settings, build_in_child=True)  # as `qa bot` runs it: /reindex builds in a child
     real.load()
     return real
 

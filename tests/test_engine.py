@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -190,3 +191,34 @@ def test_cli_chat_answers_and_shows_a_cited_passage(shared_engine):
     assert result.returncode == 0, result.stderr
     assert "9788.1" in result.stdout and "paragraph" in result.stdout
     assert "no citation [99]" in result.stdout
+
+
+def test_build_in_a_child_process_updates_the_index_and_reports_its_errors(tmp_path, cache_dir, shared_engine):
+    """How the bot builds: `qa index` in a child; the parent swaps the version in."""
+    corpus = copy_corpus(tmp_path)
+    settings = make_settings(tmp_path, cache_dir, corpus)
+    shutil.copytree(shared_engine.settings.index_dir, settings.index_dir)  # start from a built index
+    engine = Engine(settings, build_in_child=True)
+    engine.load()
+    doc = corpus / "three-gorges-counterpart-support.txt"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("9788.1万元", "9999.9万元"), encoding="utf-8")
+    summary = engine.build()
+    assert summary.embedded == 1 and summary.removed == 1 and summary.version
+    assert engine.reload_if_changed()
+    assert "9999.9" in engine.ask(QINGDAO_ZH).answer
+
+    shutil.rmtree(corpus)
+    with pytest.raises(EngineError, match="corpus"):
+        engine.build()
+    assert "9999.9" in engine.ask(QINGDAO_ZH).answer  # the last good version keeps answering
+
+
+def test_child_build_gets_the_resolved_settings_and_no_bot_token(tmp_path, cache_dir, monkeypatch):
+    from qa.child_build import child_environment
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:secret")
+    monkeypatch.setenv("QA_INDEX", "/somewhere/else")
+    settings = make_settings(tmp_path, cache_dir)
+    env = child_environment(settings)
+    assert "TELEGRAM_BOT_TOKEN" not in env
+    assert env["QA_INDEX"] == str(settings.index_dir) and env["QA_CACHE_DIR"] == str(cache_dir)

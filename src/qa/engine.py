@@ -42,8 +42,12 @@ class EngineError(Exception):
 
 
 class Engine:
-    def __init__(self, settings: Settings, log_fn: Callable[[str], None] | None = None):
+    def __init__(self, settings: Settings, log_fn: Callable[[str], None] | None = None,
+                 build_in_child: bool = False):
+        """``build_in_child``: builds run as a ``qa index`` child process (see
+        :mod:`qa.child_build`), so this process never loads the passage encoder."""
         self.settings = settings
+        self.build_in_child = build_in_child
         self.store = IndexStore(settings.index_dir)
         self.spec = ModelSpec.resolve(settings.model, settings.cache_dir)
         self._log = log_fn or (lambda message: log.warning(message))
@@ -66,6 +70,13 @@ class Engine:
             return self.build(progress=progress)
 
     def build(self, progress: bool = False, rebuild: bool = False) -> BuildSummary:
+        if self.build_in_child:
+            from qa.child_build import ChildBuildError, build_in_child
+
+            try:
+                return build_in_child(self.settings, rebuild=rebuild, log_fn=self._log)
+            except ChildBuildError as exc:
+                raise EngineError(str(exc)) from None
         indexer = Indexer(self.settings, embedder=self.embedder, progress=progress, log_fn=self._log)
         try:
             return indexer.run(rebuild=rebuild)
