@@ -123,3 +123,23 @@ def test_a_section_belongs_to_the_innermost_name_of_its_heading():
     from qa.retrieval.pipeline import _section_owner
 
     assert _section_owner("山东省青岛市") == "青岛市" and _section_owner(None) == ""
+
+
+def test_which_place_questions_use_the_mention_next_to_the_topic():
+    from qa.figures import near_terms, places_of_kind
+    from qa.retrieval.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer({"entities": [{"name": "兴山", "forms": ["兴山", "兴山县"], "keys": ["xingshan"]}]})
+    text = "自对口支援兴山以来,先后建成多个项目,推动兴山县域发展。"
+    places = places_of_kind(text, "县", gazetteer, set())
+    assert any(near_terms(text, place, {"支援": 1.0}) for place in places)
+
+
+def test_a_quoted_name_answers_what_something_is_called(shared_engine):
+    from qa.answer import _asks_for_a_designation, _new_quoted_name
+
+    assert _new_quoted_name("开通“静安·夷陵”号旅游专列。", "what is the train called")
+    assert not _new_quoted_name("开通“静安·夷陵”号旅游专列。", "what did 静安·夷陵 do")
+    analyzer = Pipeline(shared_engine.store.load()).analyzer
+    assert _asks_for_a_designation(analyzer.run("What is the programme for cadres called?"))
+    assert not _asks_for_a_designation(analyzer.run("Name the schools Qingdao supported"))

@@ -18,6 +18,7 @@ from qa.types import Answer, Citation
 
 MAX_ANSWER_CHARS = 400
 SENTENCE_POOL = 3  # passages whose sentences compete to answer
+QUOTED_NAME_BONUS = 0.5  # "what is X called": a sentence quoting a name is likely the answer
 # Below this final score the best passage is too weakly related to answer from. Chosen with
 # `qa eval` (see docs/evaluation.md); override in qa.toml [answer] abstain_threshold.
 DEFAULT_ABSTAIN_THRESHOLD = 1.1
@@ -115,6 +116,8 @@ class AnswerBuilder:
         # and the question's terms can come from a lower-ranked passage.
         relative = candidate.score / (result.candidates[0].score or 1.0)
         score = 1.5 * relative + (1.0 if figures else 0.0) + 0.2 * names + 1.5 * terms + 1.0 * overlap
+        if _asks_for_a_designation(analysis) and _new_quoted_name(sentence, analysis.text):
+            score += QUOTED_NAME_BONUS
         return _Choice(rank, sentence, figures[0].text if figures else None, score, terms > 0)
 
     # -- wording --------------------------------------------------------------------------
@@ -145,6 +148,24 @@ class AnswerBuilder:
         else:
             text = "The reports do not say. The passages below are the closest, possibly related."
         return Answer(question, False, text, citations, reason=reason, lang="zh" if zh else "en")
+
+
+_DESIGNATION = re.compile(r"\b(?:called|motto|slogan|titled?|brand|(?:the|its|their) name)\b|叫什么|名称|名字|口号|称为|称作")
+
+
+def _asks_for_a_designation(analysis) -> bool:
+    """"What is X called", "the name of", 叫什么: the answer is a name the report quotes."""
+    return analysis.qtype == "name" and bool(_DESIGNATION.search(analysis.text.lower()))
+
+
+_QUOTED = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")
+
+
+def _new_quoted_name(sentence: str, question: str) -> bool:
+    """Whether the sentence quotes a name the question does not already give: reports put
+    the names of programmes, slogans, brands and trains in quotation marks."""
+    asked = normalize(question)
+    return any(normalize(name) not in asked for name in _QUOTED.findall(sentence))
 
 
 def _clip_around(sentence: str, figure: str | None, budget: int) -> str:

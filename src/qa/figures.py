@@ -116,9 +116,8 @@ def places_of_kind(text: str, suffix: str, gazetteer, exclude: set[str]) -> list
     for match in gazetteer.find_chinese(text):
         if match.entity in exclude:
             continue
-        for form in match.forms:
-            if form.endswith(suffix) or (suffix and match.typed.endswith(suffix)):
-                start = text.find(match.typed)
-                found.append(Figure(match.typed, start, start + len(match.typed), "place"))
-                break
+        if any(form.endswith(suffix) for form in match.forms) or match.typed.endswith(suffix):
+            # Every mention counts: the one next to the question's topic words may be any.
+            for mention in re.finditer(re.escape(match.entity), text):
+                found.append(Figure(match.typed, mention.start(), mention.end(), "place"))
     return found

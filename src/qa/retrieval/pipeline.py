@@ -136,13 +136,10 @@ class Pipeline:
         return Candidate(row, passage, score, dense=float(dense[row]), features=features)
 
     def _section_match(self, row: int, names) -> float:
-        """1 when the section belongs to one of the question's names (青岛 for the heading
-        山东省青岛市), 0.5 when a name is only the region around it (山东, 湖北)."""
-        section, owner = self._sections[row], self._section_owners[row]
-        in_section = [n for n in names if any(normalize(f) in section for f in n.forms)]
-        if any(normalize(f) in owner for n in in_section for f in n.forms):
-            return 1.0
-        return 0.5 if in_section else 0.0
+        """1 when the section belongs to one of the question's names: 青岛 for the heading
+        山东省青岛市, not 山东, the region around it, which other sections share."""
+        owner = self._section_owners[row]
+        return 1.0 if any(normalize(f) in owner for n in names for f in n.forms) else 0.0
 
     def _figure_match(self, text: str, analysis: QueryAnalysis) -> float:
         """1 when the text states the asked kind of figure next to a topic word of the
@@ -150,7 +147,7 @@ class Pipeline:
         figures = self.answer_figures(text, analysis)
         if not figures:
             return 0.0
-        return 1.0 if near_terms(text, figures[0], analysis.terms) else 0.5
+        return 1.0 if any(near_terms(text, f, analysis.terms) for f in figures) else 0.5
 
     def answer_figures(self, text: str, analysis: QueryAnalysis):
         """What would answer the question in this text: figures of the asked kind, or names

@@ -161,7 +161,7 @@ class QueryAnalyzer:
         length wins over a fuzzy one, so "Qingdao set" is 青岛 followed by "set", not a
         misspelt 青岛市 (qingdaoshi)."""
         spans = [(size, words[i : i + size]) for size in (3, 2, 1) if i + size <= len(words)]
-        spans = [(size, span) for size, span in spans if not all(w in ENGLISH_STOPWORDS for w in span)]
+        spans = [(size, span) for size, span in spans if span[0] not in ENGLISH_STOPWORDS]
         for size, span in spans:
             exact = self.gazetteer.match_latin("".join(span), min_score=100)
             if exact:
