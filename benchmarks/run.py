@@ -157,7 +157,7 @@ def machine_info() -> dict:
 
 def describe(machine: dict) -> str:
     return (f"{machine['cpu_model']}, {machine['logical_cores']} cores, {machine['memory_gib']} GiB RAM; "
-            f"Python {machine['python']}, torch {machine['torch']}, "
+            f"Python {machine['python']}, torch {machine['torch']}, transformers {machine['transformers']}, "
             f"sentence-transformers {machine['sentence_transformers']}, faiss {machine['faiss']}; "
             f"load avg at start {machine.get('load_average_start')}")
 
@@ -410,73 +410,51 @@ def child_noop_check(payload: dict) -> dict:
     return {"rc": rc, "summary": last_json(out.getvalue()), "imported": {m: m in sys.modules for m in heavy}}
 
 
-def _lean_engine(payload: dict):
+def _engine(payload: dict):
+    """An Engine on the benchmark's copies, in the mode the payload names: the compact question
+    encoder (the default) or, with ``compact: false``, questions through sentence-transformers."""
+    import dataclasses
+
     from qa.engine import Engine
 
-    from lean_embed import LeanModel  # benchmarks/ is sys.path[0] in a child
-
-    engine = Engine(_settings(payload))
-    engine.embedder._model = LeanModel(engine.spec.path, dtype=payload.get("dtype", "float32"))
-    return engine
-
-
-def child_lean_ask(payload: dict) -> dict:
-    """What a cold `qa ask` would cost with the lean encoder (no sentence-transformers import)."""
-    started = time.perf_counter()
-    engine = _lean_engine(payload)
-    engine.ensure_index()
-    engine.load()
-    answer = engine.ask(payload["question"])
-    return {"seconds": time.perf_counter() - started, "answered": answer.answered,
-            "sentence_transformers_imported": "sentence_transformers" in sys.modules}
+    settings = dataclasses.replace(_settings(payload), compact_query_encoder=bool(payload.get("compact", True)))
+    return Engine(settings)
 
 
 def child_cold_phases(payload: dict) -> dict:
     """Where a cold answer's time goes (same steps as `qa ask`)."""
     t0 = time.perf_counter()
-    from qa.engine import Engine
+    from qa.engine import Engine  # noqa: F401 (timed: the import of the engine itself)
 
     t1 = time.perf_counter()
-    engine = Engine(_settings(payload))
+    engine = _engine(payload)
     engine.ensure_index()
     t2 = time.perf_counter()
     with engine._swap_lock:
         engine._install(engine._load_version())
     t3 = time.perf_counter()
-    engine.embedder.load()
+    engine.embedder.load_for_queries()
     t4 = time.perf_counter()
     engine.ask(payload["question"])
     t5 = time.perf_counter()
     return {"import_engine_s": t1 - t0, "check_index_s": t2 - t1, "load_index_and_pipeline_s": t3 - t2,
-            "import_and_load_model_s": t4 - t3, "first_question_s": t5 - t4, "total_s": t5 - t0}
+            "import_and_load_model_s": t4 - t3, "first_question_s": t5 - t4, "total_s": t5 - t0,
+            "sentence_transformers_imported": "sentence_transformers" in sys.modules}
 
 
 def child_serve(payload: dict) -> dict:
-    """A process serving questions: Engine loaded once, questions asked one by one."""
-    def peak() -> float:
-        return hwm_mib()
-
-    started = time.perf_counter()
-    embedder_kind, dtype = payload["embedder"], payload["dtype"]
-    if embedder_kind == "lean":
-        engine = _lean_engine(payload)
-    else:
-        from qa.engine import Engine
-
-        engine = Engine(_settings(payload))
-        if dtype != "float32":
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            engine.embedder._model = SentenceTransformer(
-                str(engine.spec.path), device="cpu", model_kwargs={"dtype": getattr(torch, dtype)})
-    engine.load()
-    loaded = {"rss_mib": rss_mib(), "peak_mib": peak(), "seconds": time.perf_counter() - started}
+    """A process serving questions: Engine loaded once, questions asked one by one. Resident
+    memory is noted after the first question of each language and at each checkpoint (a
+    number of questions), with the peak so far (VmHWM) at each checkpoint."""
     import re
 
+    started = time.perf_counter()
+    engine = _engine(payload)
+    engine.load()
+    loaded = {"rss_mib": rss_mib(), "peak_mib": hwm_mib(), "seconds": time.perf_counter() - started}
     questions = load_question_texts()[:payload["questions"]]
-    memory_after = payload["memory_after"]
-    answers, latencies, peak_at = [], [], None
+    checkpoints = set(payload["checkpoints"]) | {len(questions)}
+    answers, latencies, peak_at, rss_at = [], [], {}, {}
     steps = [("model and index loaded", rss_mib())]
     seen_languages = set()
     for i, question in enumerate(questions, start=1):
@@ -487,24 +465,23 @@ def child_serve(payload: dict) -> dict:
         if language not in seen_languages:
             seen_languages.add(language)
             steps.append((f"after the first {language} question (#{i})", rss_mib()))
-        if i == memory_after:
-            peak_at = peak()
-            steps.append((f"after {i} questions", rss_mib()))
+        if i in checkpoints:
+            peak_at[str(i)], rss_at[str(i)] = hwm_mib(), rss_mib()
+            steps.append((f"after {i} questions", rss_at[str(i)]))
     return {
-        "embedder": embedder_kind, "dtype": dtype, "after_load": loaded,
-        "peak_after_n_mib": peak_at if peak_at is not None else peak(), "n_for_peak": min(memory_after, len(questions)),
-        "peak_final_mib": peak(), "rss_final_mib": rss_mib(),
+        "compact": engine.embedder._query_encoder is not None, "after_load": loaded,
+        "peak_at_mib": peak_at, "rss_at_mib": rss_at, "peak_final_mib": hwm_mib(), "rss_final_mib": rss_mib(),
         "ask_ms_p50": med(latencies), "ask_ms_p95": pct(latencies, 95), "rss_steps_mib": steps,
         "answers": [compact_answer(a) for a in answers],
         "evaluation": evaluate_answers(answers, None),
-        "modules": {m: m in sys.modules for m in ("torch", "sentence_transformers", "jieba")},
+        "modules": {m: m in sys.modules for m in ("torch", "transformers", "sentence_transformers", "jieba")},
     }
 
 
 CHILDREN = {
     "prepare": child_prepare, "index_split": child_index_split, "encode_baseline": child_encode_baseline,
-    "st_embed_one": child_st_embed_one, "noop_check": child_noop_check, "lean_ask": child_lean_ask,
-    "cold_phases": child_cold_phases, "serve": child_serve,
+    "st_embed_one": child_st_embed_one, "noop_check": child_noop_check, "cold_phases": child_cold_phases,
+    "serve": child_serve,
 }
 
 
@@ -745,22 +722,26 @@ class Bench:
     # -- 4. cold start ------------------------------------------------------------------
 
     def cold_start(self) -> None:
+        """`qa ask` (default: compact question encoder) vs the issue's baseline, a process that
+        imports sentence-transformers, loads the model and embeds one string; also `qa ask` with
+        QA_COMPACT_QUERY_ENCODER=0 (questions through sentence-transformers), with its own ratio."""
         self.mark("cold")
-        log("cold start: qa ask vs import sentence-transformers + load + embed one string")
+        log("cold start: qa ask (both modes) vs import sentence-transformers + load + embed one string")
         question = self.questions[0]
+        ask = qa_cmd("ask", "--json", "--corpus", str(self.corpus), "--index", str(self.index), question)
+        commands = {
+            "qa_ask": (ask, {"QA_COMPACT_QUERY_ENCODER": "1"}),
+            "st_baseline": (child_cmd("st_embed_one", {"model": self.model_path, "text": question}), {}),
+            "qa_ask_st": (ask, {"QA_COMPACT_QUERY_ENCODER": "0"}),
+        }
+        variants = list(commands)
         runs = []
-        variants = ["qa_ask", "st_baseline"] + ([] if self.quick else ["lean_ask"])
         for rep in range(self.reps(3)):
             order = variants[rep % len(variants):] + variants[:rep % len(variants)]
             entry = {}
             for variant in order:
-                if variant == "qa_ask":
-                    cmd = qa_cmd("ask", "--json", "--corpus", str(self.corpus), "--index", str(self.index), question)
-                elif variant == "st_baseline":
-                    cmd = child_cmd("st_embed_one", {"model": self.model_path, "text": question})
-                else:
-                    cmd = child_cmd("lean_ask", {**self.payload, "question": question})
-                r = checked(run_measured(cmd, env=self.env), variant)
+                cmd, env = commands[variant]
+                r = checked(run_measured(cmd, env={**self.env, **env}), variant)
                 entry[variant] = {"wall_s": r["wall_s"], "peak_rss_mib": r["peak_rss_mib"]}
             runs.append(entry)
         record = {"question": question, "reps": len(runs)}
@@ -768,11 +749,14 @@ class Bench:
             record[f"{variant}_s"] = rnd(med([e[variant]["wall_s"] for e in runs]))
             record[f"{variant}_peak_rss_mib"] = rnd(med([e[variant]["peak_rss_mib"] for e in runs]), 1)
         record["ratio"] = rnd(med([e["qa_ask"]["wall_s"] / e["st_baseline"]["wall_s"] for e in runs]))
-        if "lean_ask" in variants:
-            record["lean_ratio"] = rnd(med([e["lean_ask"]["wall_s"] / e["st_baseline"]["wall_s"] for e in runs]))
-        r = checked(run_measured(child_cmd("cold_phases", {**self.payload, "question": question}), env=self.env),
-                    "cold phases")
-        record["phases_s"] = {k: rnd(v) for k, v in last_json(r["stdout"]).items()}
+        record["ratio_st_mode"] = rnd(med([e["qa_ask_st"]["wall_s"] / e["st_baseline"]["wall_s"] for e in runs]))
+        for suffix, compact in (("", True), ("_st_mode", False)):
+            r = checked(run_measured(child_cmd("cold_phases", {**self.payload, "question": question,
+                                                               "compact": compact}), env=self.env),
+                        f"cold phases ({'compact' if compact else 'sentence-transformers'})")
+            inner = last_json(r["stdout"])
+            record[f"phases{suffix}_s"] = {k: rnd(v) for k, v in inner.items() if k.endswith("_s")}
+            record[f"sentence_transformers_imported{suffix}"] = inner["sentence_transformers_imported"]
         self.results["cold_start"] = record
 
     # -- 5. warm answers ----------------------------------------------------------------
@@ -796,10 +780,15 @@ class Bench:
         log(f"warm answers: {len(self.questions)} questions, ask and embed interleaved")
         engine = self.engine
         embedder = engine.embedder
+        # What-ifs on encoding speed alone (not the engine's question path): the same question
+        # through sentence-transformers in float32 (the build's model, and the question path with
+        # compact_query_encoder off) and in bf16.
+        st_fp32 = embedder.load()
         bf16 = SentenceTransformer(self.model_path, device="cpu", model_kwargs={"dtype": torch.bfloat16})
-        bf16.encode(["query: warm-up"], show_progress_bar=False)
+        for model in (st_fp32, bf16):
+            model.encode(["warm-up"], prompt_name="query", show_progress_bar=False)
         analyzer = engine._pipeline.analyzer
-        times = {"ask": [], "embed": [], "embed_dense_text": [], "embed_bf16": []}
+        times = {"ask": [], "embed": [], "embed_dense_text": [], "embed_st": [], "embed_bf16": []}
         answers, encoded_per_ask = [], []
         for i, question in enumerate(self.questions):
             dense_text = analyzer.run(question).dense_text()
@@ -809,20 +798,23 @@ class Bench:
                 answers.append(engine.ask(question))
                 encoded_per_ask.append(embedder.texts_encoded - before)
 
+            def st_encode(model):
+                return lambda: model.encode([question], prompt_name="query", batch_size=32, normalize_embeddings=True,
+                                            convert_to_numpy=True, show_progress_bar=False)
+
             ops = [
                 ("ask", ask),
                 ("embed", lambda: embedder.encode_queries([question])),
                 ("embed_dense_text", lambda: embedder.encode_queries([dense_text])),
-                ("embed_bf16", lambda: bf16.encode([question], prompt_name="query", batch_size=32,
-                                                   normalize_embeddings=True, convert_to_numpy=True,
-                                                   show_progress_bar=False)),
+                ("embed_st", st_encode(st_fp32)),
+                ("embed_bf16", st_encode(bf16)),
             ]
             shift = i % len(ops)
             for name, op in ops[shift:] + ops[:shift]:
                 t = time.perf_counter()
                 op()
                 times[name].append((time.perf_counter() - t) * 1000)
-        del bf16
+        del bf16, st_fp32
         gc.collect()
         ask_ms, emb_ms = times["ask"], times["embed"]
         per_q_ratio = [a / e for a, e in zip(ask_ms, emb_ms)]
@@ -838,7 +830,8 @@ class Bench:
             "per_question_ratio_p50": rnd(med(per_q_ratio)),
             "per_question_ratio_p95": rnd(pct(per_q_ratio, 95)),
             "non_model_ms_p50": rnd(med(overhead), 2),
-            "bf16_embed_speedup_p50": rnd(med(emb_ms) / med(times["embed_bf16"])),
+            "compact_vs_st_embed_speedup_p50": rnd(med(times["embed_st"]) / med(emb_ms)),
+            "bf16_embed_speedup_p50": rnd(med(times["embed_st"]) / med(times["embed_bf16"])),
             "vectors_encoded_per_ask": sorted(set(encoded_per_ask)),
             "evaluation_fp32": evaluate_answers(answers, None),
         })
@@ -919,33 +912,44 @@ class Bench:
     # -- 7. memory ----------------------------------------------------------------------
 
     def memory(self) -> None:
+        """Serving processes in both question modes, every question of the run asked in each:
+        the default (compact question encoder) and compact_query_encoder=False (questions through
+        sentence-transformers, as before). RSS after the first question of each language and at
+        checkpoints (20, 60, all) shows whether it stays flat; answers of the sentence-transformers
+        mode are compared with the default's, and the default's with the warm section's."""
         self.mark("memory")
-        variants = [("st", "float32")] if self.quick else [("st", "float32"), ("st", "bfloat16"),
-                                                           ("lean", "float32"), ("lean", "bfloat16")]
-        memory_after = 5 if self.quick else 20
-        out = {}
-        for embedder, dtype in variants:
-            name = f"{embedder}-{dtype}"
-            default = (embedder, dtype) == ("st", "float32")
-            count = memory_after if default else len(self.questions)
-            log(f"memory: serving process {name}, {count} questions")
-            payload = {**self.payload, "embedder": embedder, "dtype": dtype, "questions": count,
-                       "memory_after": memory_after}
+        count = len(self.questions)
+        early = min(5 if self.quick else 20, count)
+        checkpoints = sorted({early, count} | ({60} if count > 60 else set()))
+        out: dict = {"checkpoints": checkpoints, "early_n": early}
+        for name, compact in (("compact", True), ("sentence-transformers", False)):
+            log(f"memory: serving process, {name} question encoder, {count} questions")
+            payload = {**self.payload, "compact": compact, "questions": count, "checkpoints": checkpoints}
             r = checked(run_measured(child_cmd("serve", payload), env=self.env), f"serve {name}")
             inner = last_json(r["stdout"])
+            peaks, rss = inner["peak_at_mib"], inner["rss_at_mib"]
             record = {
+                "compact_query_encoder": compact, "encoder_in_use": "compact" if inner["compact"] else "sentence-transformers",
                 "questions": count, "process_peak_rss_mib": rnd(r["peak_rss_mib"], 1),
-                f"peak_rss_after_{memory_after}_questions_mib": rnd(inner["peak_after_n_mib"], 1),
+                "peak_rss_early_mib": rnd(peaks[str(early)], 1),
+                "peak_rss_all_mib": rnd(peaks[str(count)], 1),
+                "peak_rss_at_mib": {n: rnd(v, 1) for n, v in peaks.items()},
+                "rss_at_mib": {n: rnd(v, 1) for n, v in rss.items()},
+                "rss_growth_after_early_mib": rnd(rss[str(count)] - rss[str(early)], 1),
                 "rss_after_load_mib": rnd(inner["after_load"]["rss_mib"], 1),
+                "load_s": rnd(inner["after_load"]["seconds"], 2),
                 "ask_ms_p50": rnd(inner["ask_ms_p50"], 2), "ask_ms_p95": rnd(inner["ask_ms_p95"], 2),
-                "modules": inner["modules"], "peak_rss_final_mib": rnd(inner["peak_final_mib"], 1),
+                "modules": inner["modules"],
                 "rss_steps_mib": [[label, rnd(value, 1)] for label, value in inner["rss_steps_mib"]],
+                "evaluation": inner["evaluation"],
             }
-            if not default:
-                record["same_as_fp32"] = compare_answers(self.warm_answers, inner["answers"])
-                record["evaluation"] = inner["evaluation"]
+            if compact:
+                reference = inner["answers"]
+                if self.warm_answers:
+                    record["same_as_warm"] = compare_answers(self.warm_answers, reference)
+            else:
+                record["same_as_compact"] = compare_answers(reference, inner["answers"])
             out[name] = record
-        out["serve_peak_key"] = f"peak_rss_after_{memory_after}_questions_mib"
         out["index_build_peak_rss_mib"] = self.results["build"]["process"]["peak_rss_mib"]
         self.results["memory"] = out
 
@@ -1283,11 +1287,10 @@ class Bench:
             add("no-op qa index (s)", nb["process_s_median"], f"< {TARGETS['noop_s_max']:.0f}, no torch",
                 nb["process_s_median"] < TARGETS["noop_s_max"] and not nb["torch_imported"])
         m = r.get("memory")
-        if m:
-            key = m["serve_peak_key"]
-            value = m["st-float32"][key]
+        if m and "compact" in m:
+            value = m["compact"]["peak_rss_all_mib"]
             add("serving peak RSS (MiB)", value, f"< {TARGETS['serve_peak_mib_max']:.0f}",
-                value < TARGETS["serve_peak_mib_max"])
+                value < TARGETS["serve_peak_mib_max"], f"default engine, peak over {m['compact']['questions']} questions")
         s = r.get("scale")
         if s and s["rows"]:
             last = s["rows"][-1]
@@ -1326,13 +1329,20 @@ class Bench:
             row("warm: answer/embed ratio p95", w["ratio_p95"])
             row("warm: embed of the expanded dense text ms p50", w["embed_dense_text_ms_p50"])
             row("warm: answer minus embed(dense text), ms p50", w["non_model_ms_p50"])
-            row("warm: bf16 embed ms p50 (speed-up vs fp32)", f"{w['embed_bf16_ms_p50']} ({w['bf16_embed_speedup_p50']}x)")
+            row("warm: sentence-transformers fp32 embed ms p50 (compact encoder's speed-up)",
+                f"{w['embed_st_ms_p50']} ({w['compact_vs_st_embed_speedup_p50']}x)")
+            row("warm: sentence-transformers bf16 embed ms p50 (speed-up vs ST fp32; what-if)",
+                f"{w['embed_bf16_ms_p50']} ({w['bf16_embed_speedup_p50']}x)")
         c = r.get("cold_start", {})
         if c:
-            row("cold: qa ask s / ST embed-one s", f"{c['qa_ask_s']} / {c['st_baseline_s']}")
-            if "lean_ask_s" in c:
-                row("cold: qa ask with lean encoder s (ratio)", f"{c['lean_ask_s']} ({c['lean_ratio']})")
+            row("cold: qa ask s / ST embed-one s (peak MiB)", f"{c['qa_ask_s']} / {c['st_baseline_s']} "
+                f"({c['qa_ask_peak_rss_mib']} / {c['st_baseline_peak_rss_mib']})")
+            row("cold: qa ask with QA_COMPACT_QUERY_ENCODER=0 s (ratio; peak MiB)",
+                f"{c['qa_ask_st_s']} ({c['ratio_st_mode']}; {c['qa_ask_st_peak_rss_mib']})")
             row("cold: phases s", ", ".join(f"{k}={v}" for k, v in c["phases_s"].items()))
+            row("cold: phases s, sentence-transformers mode", ", ".join(f"{k}={v}" for k, v in c["phases_st_mode_s"].items()))
+            row("cold: sentence-transformers imported (default / ST mode)",
+                f"{c['sentence_transformers_imported']} / {c['sentence_transformers_imported_st_mode']}")
         mp = r.get("model_prep")
         if mp:
             row("model preparation (once) s", f"{mp['seconds']} (process {mp['process_s']}, peak {mp['peak_rss_mib']} MiB)")
@@ -1362,24 +1372,26 @@ class Bench:
         if nb:
             row("no-op: torch imported", nb["torch_imported"])
         m = r.get("memory", {})
-        for name, rec in m.items():
-            if isinstance(rec, dict):
-                extra = ""
-                if "same_as_fp32" in rec:
-                    s = rec["same_as_fp32"]
-                    e = rec["evaluation"]
-                    extra = (f"; same answer {s['same_answer_text']}/{s['compared']}, same citations "
-                             f"{s['same_citations']}/{s['compared']}; correct {e['answer_correct']}, hit@1 {e['hit_at_1']}")
-                row(f"memory: {name} peak MiB (after {m['serve_peak_key'].split('_')[3]} q) / ask p50 ms",
-                    f"{rec[m['serve_peak_key']]} / {rec['ask_ms_p50']}{extra}")
-        for name in ("st-float32", "lean-float32"):
-            if name in m and m[name].get("rss_steps_mib"):
-                row(f"memory: {name} RSS MiB step by step",
-                    ", ".join(f"{label}: {value}" for label, value in m[name]["rss_steps_mib"]))
+        for name, label in (("compact", "compact (default)"), ("sentence-transformers", "sentence-transformers mode")):
+            rec = m.get(name)
+            if not rec:
+                continue
+            e = rec["evaluation"]
+            same = rec.get("same_as_compact") or rec.get("same_as_warm")
+            versus = "default" if "same_as_compact" in rec else "warm section"
+            extra = "" if not same else (
+                f"; vs {versus}: same answer {same['same_answer_text']}/{same['compared']}, same citations "
+                f"{same['same_citations']}/{same['compared']}")
+            row(f"memory: {label} peak MiB after {m['early_n']} / {rec['questions']} q; ask p50 ms",
+                f"{rec['peak_rss_early_mib']} / {rec['peak_rss_all_mib']}; {rec['ask_ms_p50']}; correct "
+                f"{e['answer_correct']}, hit@1 {e['hit_at_1']}{extra}")
+            row(f"memory: {label} RSS MiB step by step (growth after {m['early_n']} q: "
+                f"{rec['rss_growth_after_early_mib']})",
+                ", ".join(f"{step}: {value}" for step, value in rec["rss_steps_mib"]))
         if w:
             e = w["evaluation_fp32"]
-            row("evaluation fp32 (reference)", f"correct {e['answer_correct']}/{e['answerable']}, hit@1 {e['hit_at_1']}, "
-                f"abstained {e['abstained_correctly']}/{e['unanswerable']}")
+            row("evaluation, warm section (default engine)", f"correct {e['answer_correct']}/{e['answerable']}, "
+                f"hit@1 {e['hit_at_1']}, abstained {e['abstained_correctly']}/{e['unanswerable']}")
         s = r.get("scale")
         if s:
             lines += ["", "| passages | index | build s | index MiB (RAM / disk) | search ms p50 / p95 | recall@10 "
@@ -1498,7 +1510,7 @@ class Bench:
                 self.build_in_process()
             if "profile" in sections:
                 self.profile()
-            if "memory" in sections and "warm" in sections:
+            if "memory" in sections:
                 self.memory()
             if "scale" in sections:
                 seeds = self.scale_seeds()

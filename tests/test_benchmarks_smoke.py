@@ -50,7 +50,16 @@ def test_quick_benchmark_writes_results_and_plot(tmp_path):
     assert "derive_gazetteer" in build["in_process"]["phases_s_median"]
     noop = results["noop_rebuild"]
     assert noop["unchanged"] is True and noop["torch_imported"] is False
-    assert results["memory"]["st-float32"]["process_peak_rss_mib"] > 0
+    memory = results["memory"]
+    compact, st_mode = memory["compact"], memory["sentence-transformers"]
+    assert compact["encoder_in_use"] == "compact" and st_mode["encoder_in_use"] == "sentence-transformers"
+    assert compact["modules"]["sentence_transformers"] is False and st_mode["modules"]["sentence_transformers"]
+    for record in (compact, st_mode):
+        assert record["questions"] == 6 and record["process_peak_rss_mib"] > 0
+        assert 0 < record["peak_rss_early_mib"] <= record["peak_rss_all_mib"]
+    assert st_mode["same_as_compact"]["compared"] == 6 and compact["same_as_warm"]["compared"] == 6
+    assert results["cold_start"]["ratio_st_mode"] > 0
+    assert results["cold_start"]["sentence_transformers_imported"] is False
     assert results["profile"]["breakdown"]["total"]["ms_mean"] > 0
 
     rows = results["scale"]["rows"]
