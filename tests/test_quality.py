@@ -143,3 +143,15 @@ def test_a_quoted_name_answers_what_something_is_called(shared_engine):
     analyzer = Pipeline(shared_engine.store.load()).analyzer
     assert _asks_for_a_designation(analyzer.run("What is the programme for cadres called?"))
     assert not _asks_for_a_designation(analyzer.run("Name the schools Qingdao supported"))
+
+
+def test_a_short_lead_in_is_judged_with_the_sentence_it_introduces():
+    from qa.answer import _answer_units
+
+    units = _answer_units("开展“提智”工程。大连市建立常态培训机制,提升干部能力。累计培训干部950人次。")
+    assert units == ["开展“提智”工程。大连市建立常态培训机制,提升干部能力。", "累计培训干部950人次。"]
+
+
+def test_which_questions_know_what_kind_of_thing_they_ask_for(analyzer):
+    assert analyzer.run("Which hospital building did Beijing build in Badong?").counted_terms == ["医院"]
+    assert "学校" in analyzer.run("上海市援建了哪所学校?").counted_terms

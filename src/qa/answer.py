@@ -18,7 +18,9 @@ from qa.types import Answer, Citation
 
 MAX_ANSWER_CHARS = 400
 SENTENCE_POOL = 3  # passages whose sentences compete to answer
-QUOTED_NAME_BONUS = 0.5  # "what is X called": a sentence quoting a name is likely the answer
+LEAD_IN_CHARS = 12  # a sentence this short introduces the next one rather than stating a fact
+QUOTED_NAME_BONUS = 0.5
+ASKED_KIND_BONUS = 0.5  # "which hospital": a sentence naming a 医院 is likely the answer  # "what is X called": a sentence quoting a name is likely the answer
 # Below this final score the best passage is too weakly related to answer from. Chosen with
 # `qa eval` (see docs/evaluation.md); override in qa.toml [answer] abstain_threshold.
 DEFAULT_ABSTAIN_THRESHOLD = 1.1
@@ -97,7 +99,7 @@ class AnswerBuilder:
         choices = [
             self._score_sentence(rank, candidate, sentence.strip(), analysis, wanted, result)
             for rank, candidate in enumerate(result.candidates[:SENTENCE_POOL], start=1)
-            for sentence in (split_sentences(candidate.passage.text) or [candidate.passage.text])
+            for sentence in _answer_units(candidate.passage.text)
         ]
         supported = [c for c in choices if self._supported(c, result)]
         return max(supported, key=lambda c: c.score) if supported else None
@@ -118,6 +120,8 @@ class AnswerBuilder:
         score = 1.5 * relative + (1.0 if figures else 0.0) + 0.2 * names + 1.5 * terms + 1.0 * overlap
         if _asks_for_a_designation(analysis) and _new_quoted_name(sentence, analysis.text):
             score += QUOTED_NAME_BONUS
+        if analysis.qtype == "name" and any(normalize(t) in normal for t in analysis.counted_terms):
+            score += ASKED_KIND_BONUS
         return _Choice(rank, sentence, figures[0].text if figures else None, score, terms > 0)
 
     # -- wording --------------------------------------------------------------------------
@@ -148,6 +152,18 @@ class AnswerBuilder:
         else:
             text = "The reports do not say. The passages below are the closest, possibly related."
         return Answer(question, False, text, citations, reason=reason, lang="zh" if zh else "en")
+
+
+def _answer_units(text: str) -> list[str]:
+    """The passage's sentences, a short lead-in ("开展“提智”工程。", an inline sub-heading)
+    joined to the sentence it introduces, so that the two are judged and quoted together."""
+    units: list[str] = []
+    for sentence in split_sentences(text) or [text]:
+        if units and len(units[-1]) <= LEAD_IN_CHARS:
+            units[-1] += sentence
+        else:
+            units.append(sentence)
+    return [unit.strip() for unit in units if unit.strip()]
 
 
 _DESIGNATION = re.compile(r"\b(?:called|motto|slogan|titled?|brand|(?:the|its|their) name)\b|叫什么|名称|名字|口号|称为|称作")

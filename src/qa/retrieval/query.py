@@ -67,6 +67,7 @@ class QueryAnalysis:
     counted_known: bool = True  # what "how many" counts is something the corpus talks about
     # Chinese words for what a "how many" / "how much" question counts or measures (学校 for
     # "how many schools"); an answering sentence must hold one. Empty: units, money, unknown.
+    # For "which hospital" questions, what kind of thing is asked for (医院).
     counted_terms: list[str] = field(default_factory=list)
     place_suffix: str | None = None  # "which county" asks for a name ending in 县
     content_words: int = 0  # topic words in the question (not names, not question frame)
@@ -118,6 +119,7 @@ class QueryAnalyzer:
             self._check_measured(analysis)
         if analysis.qtype == "name":
             analysis.place_suffix = _asked_place_kind(text)
+            self._check_named(analysis)
         return analysis
 
     # -- question type --------------------------------------------------------------------
@@ -234,7 +236,7 @@ class QueryAnalyzer:
         kept = []
         for group in groups:
             group = {t: w for t, w in group.items() if not any(t in form for form in forms)}
-            if group:
+            if group and group not in kept:  # "building ... build": one topic, counted once
                 kept.append(group)
         analysis.term_groups = kept
         terms: dict[str, float] = {}
@@ -281,6 +283,21 @@ class QueryAnalyzer:
             return
         analysis.counted_terms = self._translations(words)
         analysis.counted_known = bool(analysis.counted_terms)
+
+    def _check_named(self, analysis: QueryAnalysis) -> None:
+        """"Which hospital", 哪所学校: the kind of thing whose name answers the question."""
+        text = analysis.text.lower()
+        english = _words_after(r"(?:which|what)", text)
+        if english:
+            # A term that another question word also gives ("building" and "build": 建设)
+            # does not tell what kind of thing is asked for.
+            kinds = self._translations([w for w in english if w not in ADMIN_WORDS])
+            others = self._translations([w for w in re.findall(r"[a-z]+", text) if w not in english])
+            analysis.counted_terms = [t for t in kinds if t not in others]
+            return
+        chinese = re.search(r"(?:哪[个些家所座项一]?|什么)([\u4e00-\u9fff]{1,6})", text)
+        if chinese:
+            analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
 
     def _translations(self, words: list[str]) -> list[str]:
         """Chinese terms for English words that are not names (names are checked apart)."""
