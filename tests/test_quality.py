@@ -155,3 +155,10 @@ def test_a_short_lead_in_is_judged_with_the_sentence_it_introduces():
 def test_which_questions_know_what_kind_of_thing_they_ask_for(analyzer):
     assert analyzer.run("Which hospital building did Beijing build in Badong?").counted_terms == ["医院"]
     assert "学校" in analyzer.run("上海市援建了哪所学校?").counted_terms
+
+
+def test_a_passage_inherits_the_names_its_section_gives_elsewhere(shared_engine):
+    pipeline = Pipeline(shared_engine.store.load())
+    analysis = pipeline.analyzer.run("江苏给秭归援建的水厂叫什么?")
+    sections = pipeline._sections_naming(analysis)
+    assert "江苏省" in sections["秭归"]  # the Jiangsu section names Zigui in some passage

@@ -102,6 +102,7 @@ class Pipeline:
         )
         rows = list(fused)
         dense_scores = dict(zip(rows, (self.version.vectors[rows] @ vector).tolist()))
+        analysis.name_sections = self._sections_naming(analysis)
         candidates = [self._score(row, fused, dense_scores, analysis) for row in rows]
         candidates.sort(key=lambda c: (-c.score, c.row))
         return RetrievalResult(question, candidates, analysis, self._names_meet(analysis), self.answer_figures)
@@ -124,10 +125,13 @@ class Pipeline:
         context, section = self._contexts[row], self._sections[row]
         names = analysis.names
         named = [n for n in names if any(normalize(f) in context for f in n.forms)]
+        # A name the passage does not give but its section does elsewhere counts half: the
+        # section about one donor's support names the place supported once, not in every line.
+        in_section = [n for n in names if section and n not in named and section in analysis.name_sections[n.entity]]
         passage = self.version.passages[row]
         features = {
             "fusion": fused[row] / best_fused,
-            "names": len(named) / len(names) if names else 0.0,
+            "names": (len(named) + 0.5 * len(in_section)) / len(names) if names else 0.0,
             "section": self._section_match(row, names),
             "terms": term_coverage(analysis, context),
             "figure": self._figure_match(passage.text, analysis),
@@ -164,6 +168,15 @@ class Pipeline:
             if tokens:
                 best = max(best, sum(self.lexical.idf(t) for t in tokens) / len(tokens))
         return best
+
+    def _sections_naming(self, analysis: QueryAnalysis) -> dict[str, set[str]]:
+        """Entity -> the (normalised) section headings whose passages name it."""
+        if len(analysis.names) < 2:
+            return {n.entity: set() for n in analysis.names}  # one name: nothing to weigh
+        return {
+            n.entity: {self._sections[row] for form in n.forms for row in self._rows_containing(form)}
+            for n in analysis.names
+        }
 
     def _names_meet(self, analysis: QueryAnalysis) -> bool:
         """Whether one passage (with its section heading) names every place the question names.

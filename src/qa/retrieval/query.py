@@ -63,6 +63,7 @@ class QueryAnalysis:
     # Alternatives for one question word count once ("build" -> 建设 | 建成 | 搭建).
     term_groups: list[dict[str, float]] = field(default_factory=list)
     group_weights: list[float] = field(default_factory=list)  # set by the pipeline (idf)
+    name_sections: dict[str, set[str]] = field(default_factory=dict)  # set by the pipeline
     unit: str | None = None  # the counting unit a Chinese question asks for (多少名 -> 名)
     counted_known: bool = True  # what "how many" counts is something the corpus talks about
     # Chinese words for what a "how many" / "how much" question counts or measures (学校 for
