@@ -162,3 +162,11 @@ def test_a_passage_inherits_the_names_its_section_gives_elsewhere(shared_engine)
     analysis = pipeline.analyzer.run("江苏给秭归援建的水厂叫什么?")
     sections = pipeline._sections_naming(analysis)
     assert "江苏省" in sections["秭归"]  # the Jiangsu section names Zigui in some passage
+
+
+def test_counts_in_chinese_numerals_before_what_is_counted():
+    from qa.figures import counts_in_words
+
+    text = "百万移民是一项伟大的系统工程。东部五个区县与库区结对。"
+    assert [f.text for f in counts_in_words(text, ["移民"])] == ["百万"]
+    assert [f.text for f in counts_in_words(text, ["区县"])] == ["五个"]

@@ -69,6 +69,19 @@ def figures_of_kind(
     return sorted(figures, key=lambda f: (distance(f) > NEAR_CHARS, distance(f), f.start))
 
 
+CHINESE_NUMBER = r"[一二两三四五六七八九十百千万亿]+(?:多|余)?"
+
+
+def counts_in_words(text: str, nouns) -> list[Figure]:
+    """Counts written in Chinese numerals right before what is counted: 百万移民, 五个区县."""
+    units = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
+    found = []
+    for noun in nouns:
+        for match in re.finditer(rf"({CHINESE_NUMBER}(?:{units})?){re.escape(noun)}", text):
+            found.append(Figure(match.group(1), match.start(1), match.end(1), "count"))
+    return sorted(found, key=lambda f: f.start)
+
+
 def distance_to_terms(text: str, figure: Figure, terms) -> int:
     """Characters between the figure and the nearest of the terms in the text (10**6: none)."""
     best = 10**6

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.figures import figures_of_kind, near_terms, places_of_kind
+from qa.figures import counts_in_words, figures_of_kind, near_terms, places_of_kind
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
 from qa.retrieval.fusion import reciprocal_rank_fusion
@@ -158,7 +158,10 @@ class Pipeline:
         of the asked administrative level ("which county")."""
         if analysis.qtype == "name" and analysis.place_suffix:
             return places_of_kind(text, analysis.place_suffix, self.gazetteer, set(analysis.entities))
-        return figures_of_kind(text, analysis.qtype, analysis.terms, analysis.unit)
+        figures = figures_of_kind(text, analysis.qtype, analysis.terms, analysis.unit)
+        if analysis.qtype == "count" and not analysis.unit:
+            figures += counts_in_words(text, analysis.counted_terms)
+        return figures
 
     def _group_weight(self, group: dict[str, float]) -> float:
         """How telling a question word is: the rarest corpus term it stands for (BM25 idf)."""
