@@ -170,3 +170,15 @@ def test_counts_in_chinese_numerals_before_what_is_counted():
     text = "百万移民是一项伟大的系统工程。东部五个区县与库区结对。"
     assert [f.text for f in counts_in_words(text, ["移民"])] == ["百万"]
     assert [f.text for f in counts_in_words(text, ["区县"])] == ["五个"]
+
+
+def test_how_many_counts_the_plural_noun_not_the_verb_after_it(analyzer):
+    analysis = analyzer.run("How many employees work at the industrial park?")
+    assert not any(t in analysis.counted_terms for t in ("劳动", "工作"))
+
+
+def test_a_counted_noun_is_found_by_its_head_character():
+    from qa.figures import counts_noun
+
+    assert counts_noun("先后有25个厅局、4个市和11个大型企业", "城市")
+    assert not counts_noun("派出果树专家23名", "干部")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.figures import english_reading
+from qa.figures import counts_noun, english_reading
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.text import normalize, split_sentences
 from qa.types import Answer, Citation
@@ -89,7 +89,7 @@ class AnswerBuilder:
         if choice.figure is None or not (choice.has_terms or not topical):
             return False
         sentence = normalize(choice.sentence)
-        return not analysis.counted_terms or any(normalize(t) in sentence for t in analysis.counted_terms)
+        return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
     # -- choosing the sentence ------------------------------------------------------------
 

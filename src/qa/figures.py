@@ -9,7 +9,7 @@ NUMBER = r"\d+(?:[.,]\d+)*"
 APPROX = r"(?:多|余|几)?"
 MONEY_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:元|美元)")
 COUNT_UNITS = ("人次", "平方米", "公里", "千米", "个", "所", "名", "人", "家", "批", "项", "次", "吨",
-               "亩", "座", "条", "户", "套", "台", "辆", "米", "期", "场", "种", "类", "处", "支", "位", "棵", "株", "年")
+               "亩", "座", "条", "户", "套", "台", "辆", "米", "期", "场", "种", "类", "处", "支", "位", "棵", "株", "册", "张", "间", "头", "年")
 COUNT_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:{'|'.join(COUNT_UNITS)})")
 YEAR_RE = re.compile(r"(?:1[89]|20)\d{2}年")
 NEAR_CHARS = 12  # a count "of schools" sits within this many characters of 学校
@@ -82,6 +82,12 @@ def counts_in_words(text: str, nouns) -> list[Figure]:
     return sorted(found, key=lambda f: f.start)
 
 
+def counts_noun(text: str, noun: str) -> bool:
+    """Whether the text names the noun, or counts its head character: 城市 is counted in
+    "4个市", 乡村 in "15个村" (a Chinese compound's last character names its kind)."""
+    return noun in text or bool(re.search(rf"\d(?:{'|'.join(COUNT_UNITS)})?{re.escape(noun[-1])}", text))
+
+
 def distance_to_terms(text: str, figure: Figure, terms) -> int:
     """Characters between the figure and the nearest of the terms in the text (10**6: none)."""
     best = 10**6
@@ -111,7 +117,7 @@ def english_reading(figure: str) -> str | None:
     except ValueError:
         return None
     unit_word = {"元": "yuan", "美元": "US dollars", "人次": "person-times", "人": "people",
-                 "吨": "tonnes", "亩": "mu"}.get(unit, "")
+                 "吨": "tonnes", "亩": "mu", "册": "volumes"}.get(unit, "")
     more = "more than " if (approx1 or approx2) in ("多", "余") else "about "
     return f"{more}{_magnitude(value)} {unit_word}".strip()
 

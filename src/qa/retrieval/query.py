@@ -251,7 +251,7 @@ class QueryAnalyzer:
         text = analysis.text.lower()
         english = _words_after(r"how many", text)
         if english is not None:
-            words = english
+            words = _up_to_last_plural(english)
             for word in words:
                 if word in ENGLISH_UNITS and not analysis.unit:
                     analysis.unit = ENGLISH_UNITS[word]
@@ -345,6 +345,13 @@ def _words_after(frame: str, text: str) -> list[str] | None:
             break
         words.append(word.strip("'"))
     return words
+
+
+def _up_to_last_plural(words: list[str]) -> list[str]:
+    """What "how many" counts ends with a plural noun: "employees work" -> [employees]."""
+    plural = [i for i, w in enumerate(words) if w in ("people", "children", "men", "women")
+              or (w.endswith("s") and not w.endswith("ss"))]
+    return words[: plural[-1] + 1] if plural else words
 
 
 PLACE_KINDS = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "镇",
