@@ -182,3 +182,8 @@ def test_a_counted_noun_is_found_by_its_head_character():
 
     assert counts_noun("先后有25个厅局、4个市和11个大型企业", "城市")
     assert not counts_noun("派出果树专家23名", "干部")
+
+
+def test_the_figure_next_to_what_is_counted_answers(shared_engine):
+    answer = shared_engine.ask("How many cadres has Dalian trained?")
+    assert answer.answered and answer.answer.startswith("950人次")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.figures import counts_in_words, figures_of_kind, near_terms, places_of_kind
+from qa.figures import counts_in_words, distance_to_terms, figures_of_kind, near_terms, places_of_kind
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
 from qa.retrieval.fusion import reciprocal_rank_fusion
@@ -161,6 +161,8 @@ class Pipeline:
         figures = figures_of_kind(text, analysis.qtype, analysis.terms, analysis.unit)
         if analysis.qtype == "count" and not analysis.unit:
             figures += counts_in_words(text, analysis.counted_terms)
+        if analysis.counted_terms:  # "how many cadres": the figure next to 干部 first
+            figures.sort(key=lambda f: distance_to_terms(text, f, analysis.counted_terms))
         return figures
 
     def _group_weight(self, group: dict[str, float]) -> float:
