@@ -231,6 +231,9 @@ def faiss_index_mib(index) -> float:
     """What a FAISS index holds in memory, from its structures (vectors, graph, lists)."""
     import faiss
 
+    if isinstance(index, faiss.IndexRefine):  # the full vectors for re-ranking + the IVF codes
+        return faiss_index_mib(faiss.downcast_index(index.refine_index)) + faiss_index_mib(
+            faiss.downcast_index(index.base_index))
     if hasattr(index, "hnsw"):
         storage = faiss.downcast_index(index.storage).codes.size()
         h = index.hnsw
@@ -1024,8 +1027,7 @@ class Bench:
         import numpy as np
 
         from qa.retrieval.pipeline import POOL
-        from qa.vector_index import (EXACT_SEARCH_MAX, HNSW_EF_SEARCH, build_index, index_kind, search,
-                                     write_index)
+        from qa.vector_index import build_index, configure, index_kind, search, write_index
 
         n, d = x.shape
         exact_max = self.args.exact_max
@@ -1034,11 +1036,7 @@ class Bench:
         gc.collect()
         with PeakRSS() as peak:
             t = time.perf_counter()
-            if n <= exact_max:
-                index = build_index(x, exact_max=exact_max)
-                chunks = []
-            else:
-                index, chunks = self.build_hnsw_with_budget(x, exact_max)
+            index = build_index(x, exact_max=exact_max)
             build_s = time.perf_counter() - t
         built = int(index.ntotal)
         record.update({"index_type": index_kind(index), "built_vectors": built, "build_s": rnd(build_s, 2),
@@ -1046,11 +1044,6 @@ class Bench:
                        "index_rss_delta_mib": rnd(peak.end - peak.start, 1),
                        "index_mib": rnd(faiss_index_mib(index), 1),
                        "vectors_array_mib": rnd(x.nbytes / MIB, 1)})
-        if chunks:
-            record["chunks"] = chunks
-            if built < n:
-                record["partial"] = True
-                record["extrapolated_build_s"] = rnd(extrapolate_hnsw(chunks, n), 1)
         path = self.work / "scale.faiss"
         write_index(index, path)
         record["disk_mib"] = rnd(path.stat().st_size / MIB, 1)
@@ -1081,23 +1074,14 @@ class Bench:
                        "recall_at_10": rnd(recall, 4), "near_tie_recall": rnd(near, 4),
 
                        "recall_at_10_passage_like": rnd(recall_pl, 4), "k": POOL})
-        if hasattr(index, "hnsw"):
-            sweep = []
-            efs = sorted({32, 64, HNSW_EF_SEARCH, 128, 256, 512, 1024} | (set() if self.quick else {2048}))
-            for ef in efs:
-                index.hnsw.efSearch = ef
-                lat_e, rec_e, near_e = self.timed_searches(index, queries, truth, POOL)
-                _l, rec_pl, _n = self.timed_searches(index, passage_like, truth_passage_like, POOL)
-                sweep.append({"ef_search": ef, "recall_at_10": rnd(rec_e, 4), "near_tie_recall": rnd(near_e, 4),
-
-                              "recall_at_10_passage_like": rnd(rec_pl, 4),
-                              "search_ms_p50": rnd(med(lat_e), 3), "search_ms_p95": rnd(pct(lat_e, 95), 3)})
-            index.hnsw.efSearch = HNSW_EF_SEARCH
-            record["ef_search_sweep"] = sweep
-            good = [e for e in sweep if e["recall_at_10"] >= TARGETS["scale_recall_min"]]
-            record["smallest_ef_search_meeting_recall"] = good[0] if good else None
-            record["hnsw"] = {"M": index.hnsw.nb_neighbors(0) // 2, "ef_construction": index.hnsw.efConstruction,
-                              "ef_search": HNSW_EF_SEARCH}
+        if isinstance(index, faiss.IndexRefine):
+            record["probe_sweep"] = self.probe_sweep(index, queries, truth, passage_like, truth_passage_like)
+            good = [e for e in record["probe_sweep"] if e["recall_at_10"] >= TARGETS["scale_recall_min"]]
+            record["fewest_probes_meeting_recall"] = good[0] if good else None
+            configure(index)
+            ivf = faiss.extract_index_ivf(index)
+            record["ivf"] = {"nlist": ivf.nlist, "nprobe": ivf.nprobe, "k_factor": index.k_factor,
+                             "encoding": "SQ8", "parallel_mode": ivf.parallel_mode}
         del index
         gc.collect()
         if not self.quick and n > exact_max and not self.args.no_ivf:
@@ -1120,27 +1104,22 @@ class Bench:
             near += int((scores[0][:10] >= truth_scores[i, 9] - NEAR_TIE).sum())
         return lat, hits / (10 * len(queries)), near / (10 * len(queries))
 
-    def build_hnsw_with_budget(self, x, exact_max: int):
-        """build_index's HNSW, added in chunks so that a time budget can stop it."""
-        from qa.vector_index import build_index
+    def probe_sweep(self, index, queries, truth, passage_like, truth_passage_like) -> list[dict]:
+        """Recall and latency of the engine's IVF index at other shares of lists probed."""
+        import faiss
 
-        n = len(x)
-        chunk = max(1000, min(50_000, n // 20))
-        budget = self.args.hnsw_budget
-        started = time.perf_counter()
-        t = time.perf_counter()
-        index = build_index(x[:chunk], exact_max=min(exact_max, chunk - 1))  # same type and constants
-        chunks = [{"total": int(index.ntotal), "s": rnd(time.perf_counter() - t, 2)}]
-        for start in range(chunk, n, chunk):
-            if time.perf_counter() - started > budget:
-                log(f"HNSW build stopped by the {budget:.0f} s budget at {index.ntotal} vectors")
-                break
-            t = time.perf_counter()
-            index.add(x[start:start + chunk])
-            chunks.append({"total": int(index.ntotal), "s": rnd(time.perf_counter() - t, 2)})
-            if len(chunks) % 4 == 0:
-                log(f"  HNSW: {index.ntotal} vectors in {time.perf_counter() - started:.0f} s")
-        return index, chunks
+        from qa.retrieval.pipeline import POOL
+
+        ivf = faiss.extract_index_ivf(index)
+        sweep = []
+        for share in (1 / 32, 1 / 16, 3 / 32, 1 / 8, 3 / 16, 1 / 4):
+            ivf.nprobe = max(1, int(round(ivf.nlist * share)))
+            lat, rec, near = self.timed_searches(index, queries, truth, POOL)
+            _l, rec_pl, _n = self.timed_searches(index, passage_like, truth_passage_like, POOL)
+            sweep.append({"nprobe": ivf.nprobe, "share": rnd(share, 4), "recall_at_10": rnd(rec, 4),
+                          "near_tie_recall": rnd(near, 4), "recall_at_10_passage_like": rnd(rec_pl, 4),
+                          "search_ms_p50": rnd(med(lat), 3), "search_ms_p95": rnd(pct(lat, 95), 3)})
+        return sweep
 
     def ivf_alternative(self, x, queries, truth) -> dict:
         import faiss
@@ -1300,7 +1279,7 @@ class Bench:
                 d["search_ms_p95"] < TARGETS["scale_p95_ms_max"], d["index_type"])
             add(f"recall@10 at {size}", d["recall_at_10"], f">= {TARGETS['scale_recall_min']}",
                 d["recall_at_10"] >= TARGETS["scale_recall_min"],
-                d["index_type"] + (" (partial build)" if d.get("partial") else ""))
+                d["index_type"])
             if lx:
                 add(f"lexical search p95 at {size} (ms)", lx["search_ms_p95"],
                     f"< {TARGETS['lexical_p95_ms_max']:.0f}", lx["search_ms_p95"] < TARGETS["lexical_p95_ms_max"])
@@ -1400,7 +1379,7 @@ class Bench:
                       "|---|---|---|---|---|---|---|---|---|---|---|"]
             for rr in s["rows"]:
                 d, lx = rr["dense"], rr.get("lexical", {})
-                build = d["build_s"] if not d.get("partial") else f"{d['build_s']} (partial; est. {d['extrapolated_build_s']})"
+                build = d["build_s"]
                 bm_build = lx.get("class_build_s", f"~{lx.get('class_build_s_extrapolated')} (est.)")
                 bm_mem = lx.get("class_index_mib", f"{lx.get('array_index_mib')} (arrays)")
                 lines.append(
@@ -1412,12 +1391,12 @@ class Bench:
                     f"{lx.get('names_meet_ms')} |")
             for rr in s["rows"]:
                 d = rr["dense"]
-                if d.get("ef_search_sweep"):
-                    sweep = ", ".join(f"ef {e['ef_search']}: R@10 {e['recall_at_10']} (near-tie "
+                if d.get("probe_sweep"):
+                    sweep = ", ".join(f"nprobe {e['nprobe']}: R@10 {e['recall_at_10']} (near-tie "
                                       f"{e['near_tie_recall']}, passage-like {e['recall_at_10_passage_like']}) "
-                                      f"p95 {e['search_ms_p95']} ms" for e in d["ef_search_sweep"])
-                    lines += ["", f"HNSW efSearch sweep at {rr['passages']:,} (M={d['hnsw']['M']}, "
-                              f"efConstruction={d['hnsw']['ef_construction']}): {sweep}"]
+                                      f"p95 {e['search_ms_p95']} ms" for e in d["probe_sweep"])
+                    lines += ["", f"Lists probed at {rr['passages']:,} ({d['index_type']}, nlist {d['ivf']['nlist']}, "
+                              f"engine default nprobe {d['ivf']['nprobe']}, k_factor {d['ivf']['k_factor']}): {sweep}"]
                 if d.get("ivf_alternative"):
                     ivf = d["ivf_alternative"]
                     sweep = ", ".join(f"nprobe {e['nprobe']}: R@10 {e['recall_at_10']} (near-tie "
@@ -1469,8 +1448,7 @@ class Bench:
         ax.set(xscale="log", yscale="log", xlabel="passages", ylabel="MiB", title="memory")
         ax.legend(fontsize=7)
         ax = axes[2]
-        ax.plot(n, floor([r["dense"]["build_s"] if not r["dense"].get("partial") else r["dense"]["extrapolated_build_s"]
-                          for r in rows]), "o-", label="dense index build (est. if partial; 1 ms floor)")
+        ax.plot(n, floor([r["dense"]["build_s"] for r in rows]), "o-", label="dense index build (1 ms floor)")
         ax.plot(n, [r["lexical"].get("class_build_s") or r["lexical"].get("class_build_s_extrapolated") for r in rows],
                 "^-", label="BM25 class build (est. if skipped)")
         ax.plot(n, [r["lexical"]["array_build_s"] for r in rows], "^--", label="BM25 array build")
@@ -1488,7 +1466,7 @@ class Bench:
         started = time.perf_counter()
         self.results["machine"] = machine_info()
         self.results["config"] = {"quick": self.quick, "sizes": self.args.sizes, "questions": None,
-                                  "exact_max": self.args.exact_max, "hnsw_budget_s": self.args.hnsw_budget,
+                                  "exact_max": self.args.exact_max,
                                   "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
         try:
             self.setup()
@@ -1661,29 +1639,6 @@ def same_bm25(a, b, queries, k) -> bool:
     return all([r for r, _ in a.run(q, k)] == [r for r, _ in b.run(q, k)] for q in queries)
 
 
-def extrapolate_hnsw(chunks: list[dict], n: int) -> float:
-    """Total build time at n from the chunk times so far: seconds per vector grows ~ log(size)."""
-    import numpy as np
-
-    done = chunks[-1]["total"]
-    x, y = [], []
-    previous = 0
-    for c in chunks:
-        size = c["total"] - previous
-        x.append(math.log((previous + c["total"]) / 2))
-        y.append(c["s"] / size)
-        previous = c["total"]
-    slope, intercept = np.polyfit(x[1:], y[1:], 1) if len(x) > 2 else (0.0, y[-1])
-    step = chunks[-1]["total"] - chunks[-2]["total"] if len(chunks) > 1 else done
-    total = sum(c["s"] for c in chunks)
-    at = done
-    while at < n:
-        size = min(step, n - at)
-        total += max(slope * math.log(at + size / 2) + intercept, y[-1]) * size
-        at += size
-    return total
-
-
 # ============================================================================== the CLI
 
 
@@ -1699,8 +1654,6 @@ def parse_args(argv=None):
     parser.add_argument("--questions", type=int, help="use only the first N questions of the set")
     parser.add_argument("--exact-max", type=int, help="exact search up to this many vectors "
                                                       "(default: qa.vector_index.EXACT_SEARCH_MAX)")
-    parser.add_argument("--hnsw-budget", type=float, default=1800.0,
-                        help="stop adding vectors to an HNSW index after this many seconds and extrapolate")
     parser.add_argument("--no-ivf", action="store_true", help="skip the IVF alternative at sizes above exact-max")
     parser.add_argument("--mem-limit-gib", type=float, default=11.0,
                         help="skip builds whose estimated peak would take the process above this")
