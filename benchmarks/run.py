@@ -162,6 +162,16 @@ def describe(machine: dict) -> str:
             f"load avg at start {machine.get('load_average_start')}")
 
 
+def proc_status_mib(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM of another process, in MiB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key = line.split(":", 1)[0]
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = round(int(line.split()[1]) / 1024, 1)
+    return values
+
+
 def hwm_mib() -> float | None:
     """Peak resident memory of this process (VmHWM). Unlike ru_maxrss it starts afresh at
     exec: a child forked from a big parent does not inherit the parent's figure."""
@@ -954,7 +964,47 @@ class Bench:
                 record["same_as_compact"] = compare_answers(reference, inner["answers"])
             out[name] = record
         out["index_build_peak_rss_mib"] = self.results["build"]["process"]["peak_rss_mib"]
+        out["qa_bot"] = self.bot_memory()
         self.results["memory"] = out
+
+    def bot_memory(self) -> dict:
+        """The real `qa bot` process, polling the project's fake Bot API server on loopback
+        (tests/botapi_server.py), asked every question of the run one at a time; its VmHWM
+        and VmRSS are read from /proc while it serves."""
+        sys.path.insert(0, str(ROOT / "tests"))
+        from botapi_server import FakeBotAPI
+
+        token = "123456:bench-token"
+        env = {**os.environ, **self.env, "TELEGRAM_BOT_TOKEN": token, "QA_CORPUS": str(self.corpus),
+               "QA_INDEX": str(self.index), "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+        log(f"memory: qa bot process, {len(self.questions)} questions over the fake Bot API")
+        status: dict = {}
+        with FakeBotAPI(token=token) as api:
+            proc = subprocess.Popen(qa_cmd("bot", "--api-url", api.base_url), env=env, cwd=self.work,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            try:
+                api.wait_for(lambda: api.calls_of("getUpdates") or proc.poll() is not None, timeout=300,
+                             what="the bot to poll")
+                if proc.poll() is not None:
+                    raise RuntimeError(f"qa bot exited: {proc.stderr.read()[-2000:]}")
+                status["started"] = proc_status_mib(proc.pid)
+                latencies = []
+                for i, question in enumerate(self.questions, start=1):
+                    t = time.perf_counter()
+                    api.wait_replies(api.user_says(question, user_id=1000 + i % 7), timeout=120)
+                    latencies.append((time.perf_counter() - t) * 1000)
+                    if i in (1, 20, 60):
+                        status[f"after_{i}"] = proc_status_mib(proc.pid)
+                status["after_all"] = proc_status_mib(proc.pid)
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        return {"questions": len(self.questions), "status_mib": status,
+                "peak_rss_mib": status["after_all"]["VmHWM"], "reply_ms_p50": rnd(med(latencies), 1),
+                "reply_ms_p95": rnd(pct(latencies, 95), 1)}
 
     # -- 8. scale -----------------------------------------------------------------------
 
@@ -1270,6 +1320,11 @@ class Bench:
             value = m["compact"]["peak_rss_all_mib"]
             add("serving peak RSS (MiB)", value, f"< {TARGETS['serve_peak_mib_max']:.0f}",
                 value < TARGETS["serve_peak_mib_max"], f"default engine, peak over {m['compact']['questions']} questions")
+        if m and m.get("qa_bot"):
+            bot = m["qa_bot"]
+            add("qa bot process peak RSS (MiB)", bot["peak_rss_mib"], f"< {TARGETS['serve_peak_mib_max']:.0f}",
+                bot["peak_rss_mib"] < TARGETS["serve_peak_mib_max"],
+                f"{bot['questions']} questions over the fake Bot API")
         s = r.get("scale")
         if s and s["rows"]:
             last = s["rows"][-1]
@@ -1367,6 +1422,12 @@ class Bench:
             row(f"memory: {label} RSS MiB step by step (growth after {m['early_n']} q: "
                 f"{rec['rss_growth_after_early_mib']})",
                 ", ".join(f"{step}: {value}" for step, value in rec["rss_steps_mib"]))
+        if m and m.get("qa_bot"):
+            bot = m["qa_bot"]
+            row("memory: qa bot process VmRSS/VmHWM MiB", ", ".join(
+                f"{step}: {v['VmRSS']}/{v['VmHWM']}" for step, v in bot["status_mib"].items()))
+            row("memory: qa bot reply ms p50 / p95 (question sent -> reply received)",
+                f"{bot['reply_ms_p50']} / {bot['reply_ms_p95']}")
         if w:
             e = w["evaluation_fp32"]
             row("evaluation, warm section (default engine)", f"correct {e['answer_correct']}/{e['answerable']}, "

@@ -58,6 +58,8 @@ def test_quick_benchmark_writes_results_and_plot(tmp_path):
         assert record["questions"] == 6 and record["process_peak_rss_mib"] > 0
         assert 0 < record["peak_rss_early_mib"] <= record["peak_rss_all_mib"]
     assert st_mode["same_as_compact"]["compared"] == 6 and compact["same_as_warm"]["compared"] == 6
+    bot = results["memory"]["qa_bot"]  # the real `qa bot` process over the fake Bot API
+    assert bot["questions"] == 6 and bot["peak_rss_mib"] > 0 and bot["status_mib"]["after_all"]["VmRSS"] > 0
     assert results["cold_start"]["ratio_st_mode"] > 0
     assert results["cold_start"]["sentence_transformers_imported"] is False
     assert results["profile"]["breakdown"]["total"]["ms_mean"] > 0
