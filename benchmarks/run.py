@@ -162,13 +162,13 @@ def describe(machine: dict) -> str:
             f"load avg at start {machine.get('load_average_start')}")
 
 
-def proc_status_mib(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM of another process, in MiB."""
+def proc_status_mib(pid: int | str = "self") -> dict[str, float]:
+    """VmRSS and VmHWM of a process (this one by default), in MiB, from /proc/<pid>/status."""
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key = line.split(":", 1)[0]
         if key in ("VmRSS", "VmHWM"):
-            values[key] = round(int(line.split()[1]) / 1024, 1)
+            values[key] = int(line.split()[1]) / 1024
     return values
 
 
@@ -176,12 +176,9 @@ def hwm_mib() -> float | None:
     """Peak resident memory of this process (VmHWM). Unlike ru_maxrss it starts afresh at
     exec: a child forked from a big parent does not inherit the parent's figure."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        return proc_status_mib().get("VmHWM")
     except OSError:
-        pass
-    return None
+        return None
 
 
 def _report_hwm() -> None:
@@ -979,6 +976,10 @@ class Bench:
                "QA_INDEX": str(self.index), "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
         log(f"memory: qa bot process, {len(self.questions)} questions over the fake Bot API")
         status: dict = {}
+
+        def bot_status() -> dict[str, float]:
+            return {key: rnd(value, 1) for key, value in proc_status_mib(proc.pid).items()}
+
         with FakeBotAPI(token=token) as api:
             proc = subprocess.Popen(qa_cmd("bot", "--api-url", api.base_url), env=env, cwd=self.work,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -987,15 +988,15 @@ class Bench:
                              what="the bot to poll")
                 if proc.poll() is not None:
                     raise RuntimeError(f"qa bot exited: {proc.stderr.read()[-2000:]}")
-                status["started"] = proc_status_mib(proc.pid)
+                status["started"] = bot_status()
                 latencies = []
                 for i, question in enumerate(self.questions, start=1):
                     t = time.perf_counter()
                     api.wait_replies(api.user_says(question, user_id=1000 + i % 7), timeout=120)
                     latencies.append((time.perf_counter() - t) * 1000)
                     if i in (1, 20, 60):
-                        status[f"after_{i}"] = proc_status_mib(proc.pid)
-                status["after_all"] = proc_status_mib(proc.pid)
+                        status[f"after_{i}"] = bot_status()
+                status["after_all"] = bot_status()
             finally:
                 proc.terminate()
                 try:

@@ -19,8 +19,8 @@ from qa.types import Answer, Citation
 MAX_ANSWER_CHARS = 400
 SENTENCE_POOL = 3  # passages whose sentences compete to answer
 LEAD_IN_CHARS = 12  # a sentence this short introduces the next one rather than stating a fact
-QUOTED_NAME_BONUS = 0.5
-ASKED_KIND_BONUS = 0.5  # "which hospital": a sentence naming a 医院 is likely the answer  # "what is X called": a sentence quoting a name is likely the answer
+QUOTED_NAME_BONUS = 0.5  # "what is X called": a sentence quoting a name is likely the answer
+ASKED_KIND_BONUS = 0.5  # "which hospital": a sentence naming a 医院 is likely the answer
 # Below this final score the best passage is too weakly related to answer from. Chosen with
 # `qa eval` (see docs/evaluation.md); override in qa.toml [answer] abstain_threshold.
 DEFAULT_ABSTAIN_THRESHOLD = 1.1

@@ -36,12 +36,11 @@ def build_in_child(settings: Settings, rebuild: bool = False,
         command.append("--rebuild")
     result = subprocess.run(command, env=child_environment(settings), capture_output=True, text=True)
     messages = [line for line in result.stderr.splitlines() if line.strip()]
-    for line in messages:
-        if log_fn and result.returncode == 0:
-            log_fn(line)
     if result.returncode != 0:
         last = messages[-1] if messages else f"exit status {result.returncode}"
         raise ChildBuildError(last.removeprefix("qa: "))
+    for line in messages if log_fn else ():
+        log_fn(line)
     return summary_from_output(result.stdout)
 
 

@@ -85,6 +85,8 @@ class Embedder:
         self.load()
 
     def _uses_query_encoder(self) -> bool:
+        if self._query_encoder is not None:  # every question after the first
+            return True
         if not self._compact_queries:
             return False
         with self._lock:
@@ -96,12 +98,7 @@ class Embedder:
                     self._log(f"{folder} lacks the compact tokenizer files; questions use sentence-transformers")
                     self._compact_queries = False
                     return False
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                try:
-                    self._query_encoder = query_encoder.QueryEncoder.from_folder(folder)
-                except Exception as exc:  # any loading failure becomes one clear message
-                    raise ModelError(f"cannot load embedding model {self.spec.name!r}: {exc}") from exc
+                self._query_encoder = self._loading(lambda: query_encoder.QueryEncoder.from_folder(folder))
         return True
 
     def _prepared_path(self) -> Path:
@@ -116,16 +113,24 @@ class Embedder:
 
     def _load_model(self):
         path = self._prepared_path()
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        try:
+
+        def sentence_transformer():
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
 
             transformers_logging.disable_progress_bar()  # "Loading weights" bars on stderr
             return SentenceTransformer(str(path or self.spec.name), device="cpu")
-        except Exception as exc:  # any loading failure becomes one clear message
+
+        return self._loading(sentence_transformer)
+
+    def _loading(self, load: Callable[[], object]):
+        """Run a model loader offline; any loading failure becomes one clear message."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            return load()
+        except Exception as exc:
             raise ModelError(f"cannot load embedding model {self.spec.name!r}: {exc}") from exc
 
     @property

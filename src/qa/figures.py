@@ -63,21 +63,23 @@ def figures_of_kind(
     if not terms or not figures:
         return figures
 
-    def distance(figure: Figure) -> int:
-        return distance_to_terms(text, figure, terms)
+    def nearest_first(figure: Figure) -> tuple[bool, int, int]:
+        distance = distance_to_terms(text, figure, terms)
+        return distance > NEAR_CHARS, distance, figure.start
 
-    return sorted(figures, key=lambda f: (distance(f) > NEAR_CHARS, distance(f), f.start))
+    return sorted(figures, key=nearest_first)
 
 
 CHINESE_NUMBER = r"[一二两三四五六七八九十百千万亿]+(?:多|余)?"
+_UNITS = "|".join(COUNT_UNITS)
+_UNITS_LONGEST_FIRST = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
 
 
 def counts_in_words(text: str, nouns) -> list[Figure]:
     """Counts written in Chinese numerals right before what is counted: 百万移民, 五个区县."""
-    units = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
     found = []
     for noun in nouns:
-        for match in re.finditer(rf"({CHINESE_NUMBER}(?:{units})?){re.escape(noun)}", text):
+        for match in re.finditer(rf"({CHINESE_NUMBER}(?:{_UNITS_LONGEST_FIRST})?){re.escape(noun)}", text):
             found.append(Figure(match.group(1), match.start(1), match.end(1), "count"))
     return sorted(found, key=lambda f: f.start)
 
@@ -85,7 +87,7 @@ def counts_in_words(text: str, nouns) -> list[Figure]:
 def counts_noun(text: str, noun: str) -> bool:
     """Whether the text names the noun, or counts its head character: 城市 is counted in
     "4个市", 乡村 in "15个村" (a Chinese compound's last character names its kind)."""
-    return noun in text or bool(re.search(rf"\d(?:{'|'.join(COUNT_UNITS)})?{re.escape(noun[-1])}", text))
+    return noun in text or bool(re.search(rf"\d(?:{_UNITS})?{re.escape(noun[-1])}", text))
 
 
 def distance_to_terms(text: str, figure: Figure, terms) -> int:

@@ -44,8 +44,6 @@ class UnigramTokenizer:
 
     @classmethod
     def from_folder(cls, folder: Path, max_length: int) -> "UnigramTokenizer":
-        import json
-
         from tokenizers import Tokenizer
 
         with np.load(Path(folder) / VOCAB_FILE, allow_pickle=False) as data:
@@ -55,9 +53,7 @@ class UnigramTokenizer:
             special = {str(k): int(v) for k, v in zip(data["special_names"], data["special_ids"])}
         bounds = offsets.tolist()
         pieces = [blob[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
-        pipeline_json = (Path(folder) / PIPELINE_FILE).read_text(encoding="utf-8")
-        json.loads(pipeline_json)  # a clear ValueError for a damaged file, before tokenizers parses it
-        pipeline = Tokenizer.from_str(pipeline_json)
+        pipeline = Tokenizer.from_file(str(Path(folder) / PIPELINE_FILE))
         return cls(pieces, scores, pipeline, unk_id=special["unk"], bos_id=special["bos"],
                    eos_id=special["eos"], pad_id=special["pad"], max_length=max_length)
 
