@@ -46,10 +46,31 @@ def unit_of(figure: str) -> str:
     return ""
 
 
+# Measures, and the units for people: 个 does not stand for them (42个团队 are not 42 experts).
+NOT_FOR_GE = {"人次", "平方米", "公里", "千米", "吨", "亩", "米", "年", "次", "名", "人", "位"}
+
+
 def units_compatible(asked: str, found: str) -> bool:
     if asked == found:
         return True
+    if found == "个" and asked not in NOT_FOR_GE:
+        return True  # the general classifier counts anything: 11个大型企业 answers 多少家企业
     return any(asked in family and found in family for family in UNIT_FAMILIES)
+
+
+# What a money figure may measure besides money given or spent: output, sales, income. A
+# question about aid or cost is not answered by the annual output of a park it funded.
+OUTCOME_WORDS = ("产值", "销售额", "销售收入", "营业收入", "营收", "收入", "利润", "利税", "税收", "交易额",
+                 "成交额", "销售", "销量", "创收", "增收", "收益", "生产总值", "增加值", "效益", "营业额")
+_CLAUSE_BREAK = re.compile(r"[,，;；。:：!！?？、]")
+
+
+def measures_outcome(text: str, figure: Figure) -> bool:
+    """Whether the clause leading to a money figure says it measures output, sales or
+    income (年产值突破15亿元) rather than money given, invested or spent."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, figure.start)]
+    clause = text[breaks[-1] if breaks else 0 : figure.start]
+    return any(word in clause for word in OUTCOME_WORDS)
 
 
 def figures_of_kind(

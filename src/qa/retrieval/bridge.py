@@ -21,12 +21,16 @@ ENGLISH_STOPWORDS = frozenset(
     can could would should will shall may might must i you he she we me my your our us
     give gave given get got make made total totally altogether overall please tell know
     year years amount number some any all each every other more most also only just very
-    said say says according report reports one""".split()
+    said say says according report reports one
+    put puts bring brings brought take takes took taken set sets go goes went gone come comes came
+    keep kept let lets big large small thing things way ways lot lots really actually up out""".split()
 )
 IRREGULAR = {"built": "build", "gave": "give", "given": "give", "spent": "spend", "sent": "send",
              "taught": "teach", "bought": "buy", "won": "win", "led": "lead", "held": "hold",
              "children": "child", "people": "person", "men": "man", "women": "woman"}
 _WORD = re.compile(r"[a-z]+")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
+_VARIANT = re.compile(r"^variant of (\w)\[")
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 MAX_GLOSS_WORDS = 4  # longer glosses are explanations, not translations
 MAX_TARGETS = 4
@@ -83,7 +87,7 @@ class Dictionary:
     corpus's words), which makes reading it half as long as reading the same data as JSON.
     """
 
-    FORMAT = 2
+    FORMAT = 3
     _UNIT = "\x1f"  # separates definitions; CC-CEDICT text holds no control characters
 
     def __init__(self, joined: dict[str, str], english: list[str], proper: list[str]):
@@ -133,7 +137,8 @@ class Dictionary:
             definitions = [_plain(d) for d in entry["definitions"] if not d.startswith("CL:")]
             by_word.setdefault(_plain(entry["simplified"]), []).extend(definitions)
             for definition in definitions:
-                english.update(_WORD.findall(_PAREN.sub(" ", definition)))  # lower case only
+                # Whole lower-case words only: "Changzhou" must not leave "hangzhou" behind.
+                english.update(_LOWER_WORD.findall(_PAREN.sub(" ", definition)))
                 capitalised.update(w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}", definition))
         joined = {word: cls._UNIT.join(definitions) for word, definitions in by_word.items()}
         return cls(joined, sorted(english), sorted(capitalised - english))
@@ -146,6 +151,22 @@ class Dictionary:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
+
+    def definitions_or_variant(self, chinese: str) -> list[str]:
+        """The word's definitions, or, for a word the dictionary lacks, those of its standard
+        spelling: reports write variant characters (柑桔 for 柑橘 "citrus")."""
+        found = self.definitions(chinese)
+        if found or len(chinese) < 2:
+            return found
+        standard = "".join(self._standard_character(c) for c in chinese)
+        return self.definitions(standard) if standard != chinese else []
+
+    def _standard_character(self, character: str) -> str:
+        for definition in self.definitions(character):
+            match = _VARIANT.match(definition)
+            if match:
+                return match.group(1)
+        return character
 
     def is_common_word(self, chinese: str) -> bool:
         """Every gloss is lower-case English: a common noun like 城市, not a name."""
@@ -170,7 +191,7 @@ def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
     """
     targets: dict[str, dict[str, float]] = {}
     for chinese in vocabulary:
-        for definition in dictionary.definitions(chinese):
+        for definition in dictionary.definitions_or_variant(chinese):
             if definition[:1].isupper():
                 continue  # proper names are the gazetteer's business
             words = [w for w in _gloss_words(definition) if w not in ENGLISH_STOPWORDS]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.figures import counts_in_words, distance_to_terms, figures_of_kind, near_terms, places_of_kind
+from qa.figures import (counts_in_words, distance_to_terms, figures_of_kind, measures_outcome, near_terms,
+                        places_of_kind)
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
 from qa.retrieval.fusion import reciprocal_rank_fusion
@@ -159,6 +160,8 @@ class Pipeline:
         if analysis.qtype == "name" and analysis.place_suffix:
             return places_of_kind(text, analysis.place_suffix, self.gazetteer, set(analysis.entities))
         figures = figures_of_kind(text, analysis.qtype, analysis.terms, analysis.unit)
+        if analysis.qtype == "amount" and not analysis.asks_outcome:
+            figures = [f for f in figures if not measures_outcome(text, f)]
         if analysis.qtype == "count" and not analysis.unit:
             figures += counts_in_words(text, analysis.counted_terms)
         if analysis.counted_terms:  # "how many cadres": the figure next to 干部 first

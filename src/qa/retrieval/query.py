@@ -71,6 +71,11 @@ class QueryAnalysis:
     # For "which hospital" questions, what kind of thing is asked for (医院).
     counted_terms: list[str] = field(default_factory=list)
     place_suffix: str | None = None  # "which county" asks for a name ending in 县
+    # "Besides the welfare home, what else": Chinese terms for what the answer is not.
+    excluded_terms: list[str] = field(default_factory=list)
+    asks_total = False  # "in total", 一共: a running total (累计, 共计) answers best
+    # "How much revenue": the question asks for output, sales or income, not money given.
+    asks_outcome: bool = False
     content_words: int = 0  # topic words in the question (not names, not question frame)
     bridged_words: int = 0  # of those, how many found a Chinese term in the corpus
 
@@ -114,10 +119,13 @@ class QueryAnalyzer:
         analysis.names = _in_order(text, chinese_names + latin_names)
         analysis.unknown_names = self._unknown_latin(text, leftovers) + self._unknown_chinese(text, analysis)
         self._add_terms(analysis, leftovers)
+        analysis.excluded_terms = self._excluded(text)
+        analysis.asks_total = bool(ASKS_TOTAL.search(text.lower()))
         if analysis.qtype == "count":
             self._check_counted(analysis)
         if analysis.qtype == "amount":
             self._check_measured(analysis)
+            analysis.asks_outcome = _asks_outcome(analysis)
         if analysis.qtype == "name":
             analysis.place_suffix = _asked_place_kind(text)
             self._check_named(analysis)
@@ -246,6 +254,29 @@ class QueryAnalyzer:
                 terms[term] = max(terms.get(term, 0.0), weight)
         analysis.terms = terms
 
+    def _excluded(self, text: str) -> list[str]:
+        """What a "besides X, what else" question already knows (除了福利院还…): the answer
+        is some other thing, so a sentence naming only X does not answer it."""
+        chinese = re.search(r"除(?:了)?([\u4e00-\u9fff]{2,12}?)(?:以外|之外|外)?[,，]?(?:还|另外|也)", text)
+        if chinese:
+            return [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
+        english = re.search(r"\b(?:besides|apart from|other than|in addition to|aside from|except(?: for)?)"
+                            r"\s+((?:[a-z'-]+\s?){1,4})", text.lower())
+        if not english:
+            return []
+        words = []
+        for word in english.group(1).split():
+            if word in ("what", "which", "who", "how", "did", "does", "do", "has", "have"):
+                break
+            if word not in ENGLISH_STOPWORDS and not self.gazetteer.match_latin(word, 100):
+                words.append(word)
+        terms, i = [], 0
+        while i < len(words):  # phrases first: "welfare home" is 福利院, not 福利 + 故里
+            size, options = self._translate_at(words, i)
+            terms += [zh for zh, _weight in options]
+            i += size
+        return terms
+
     def _check_counted(self, analysis: QueryAnalysis) -> None:
         """Find what a "how many" question counts; note when the corpus never names it."""
         text = analysis.text.lower()
@@ -280,8 +311,8 @@ class QueryAnalyzer:
         """"How much electricity": a money figure answers only next to what is measured.
         Money itself ("how much free aid") needs nothing more."""
         words = _words_after(r"how much", analysis.text.lower())
-        if not words or words[-1] in MONEY_WORDS:
-            return
+        if not words or any(w in MONEY_WORDS for w in words):
+            return  # "how much money and materials": money is asked for
         analysis.counted_terms = self._translations(words)
         analysis.counted_known = bool(analysis.counted_terms)
 
@@ -329,6 +360,22 @@ class QueryAnalyzer:
 MONEY_WORDS = {"money", "fund", "funds", "funding", "aid", "assistance", "support", "investment",
                "capital", "yuan", "rmb", "dollars", "donation", "donations", "subsidy", "subsidies",
                "grant", "grants", "cash", "budget", "spending", "financing", "cost", "costs", "value"}
+
+
+ASKS_TOTAL = re.compile(r"\b(?:in total|total|totally|in all|altogether|all together|overall|combined|sum)\b"
+                        r"|一共|总共|共计|总计|合计|累计|总额|总数")
+OUTCOME_ENGLISH = re.compile(r"\b(output|revenues?|sales?|sold|sell|selling|income|profits?|turnover|"
+                             r"earn\w*|tax(es)?|gdp|proceeds)\b")
+
+
+def _asks_outcome(analysis: QueryAnalysis) -> bool:
+    """Whether a money question asks what something produced or earned (output, sales,
+    income), in which case output figures answer it; otherwise they never do."""
+    from qa.figures import OUTCOME_WORDS
+
+    if OUTCOME_ENGLISH.search(analysis.text.lower()):
+        return True
+    return any(word in analysis.text or word in analysis.terms for word in OUTCOME_WORDS)
 
 
 def _words_after(frame: str, text: str) -> list[str] | None:

@@ -7,6 +7,7 @@ matter: building the corpus vocabulary and finding names.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -58,3 +59,10 @@ def search_words(text: str) -> list[str]:
     """Words and their sub-words (jieba's search mode), Chinese only, two characters or more."""
     jieba = jieba_module()
     return [w for w in jieba.cut_for_search(text) if len(w) >= 2 and _CJK_RUN.fullmatch(w)]
+
+
+@functools.lru_cache(maxsize=4096)
+def is_noun(word: str) -> bool:
+    """Whether jieba reads the word as one plain noun ('n'; not a verbal noun like 建设)."""
+    tagged = words_with_tags(word)
+    return len(tagged) == 1 and tagged[0][1] == "n"
