@@ -104,6 +104,8 @@ class AnswerBuilder:
         if choice.figure is None or not (choice.has_terms or not topical):
             return False
         sentence = normalize(choice.sentence)
+        if not all(counts_noun(sentence, normalize(t)) for t in analysis.counted_required):
+            return False
         return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
     # -- choosing the sentence ------------------------------------------------------------
@@ -135,7 +137,8 @@ class AnswerBuilder:
         score = 1.5 * relative + (1.0 if figures else 0.0) + 0.2 * names + 1.5 * terms + 1.0 * overlap
         if _asks_for_a_designation(analysis) and _new_quoted_name(sentence, analysis.text):
             score += QUOTED_NAME_BONUS
-        names_asked_kind = any(normalize(t) in normal for t in analysis.counted_terms)
+        names_asked_kind = any(normalize(t) in normal for t in analysis.counted_terms) or (
+            _asks_for_a_designation(analysis) and any(_names_of_kind(normal, t) for t in analysis.counted_terms))
         if analysis.qtype == "name" and names_asked_kind:
             score += ASKED_KIND_BONUS
         # A sentence naming the excluded thing may still list the answer next to it, when it
@@ -243,12 +246,19 @@ def _answer_units(text: str) -> list[str]:
     return [unit.strip() for unit in units if unit.strip()]
 
 
-_DESIGNATION = re.compile(r"\b(?:called|motto|slogan|titled?|brand|(?:the|its|their) name)\b|叫什么|名称|名字|口号|称为|称作")
+_DESIGNATION = re.compile(r"\b(?:called|named|motto|slogan|titled?|brand|(?:the|its|their) name)\b|叫什么|叫做|名叫|名称|名字|口号|称为|称作")
 
 
 def _asks_for_a_designation(analysis) -> bool:
     """"What is X called", "the name of", 叫什么: the answer is a name the report quotes."""
     return analysis.qtype == "name" and bool(_DESIGNATION.search(analysis.text.lower()))
+
+
+def _names_of_kind(normal_sentence: str, kind: str) -> bool:
+    """Whether the sentence lists a name of the kind by its last character, as Chinese names
+    end (武汉路 is a 道路, 三峡高中 a 学校 only by its words, so only the head character counts)."""
+    head = re.escape(normalize(kind)[-1])
+    return bool(re.search(rf"[\u4e00-\u9fff]{{2}}{head}(?=[、,，。;；”)]|$)", normal_sentence))
 
 
 _QUOTED = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")

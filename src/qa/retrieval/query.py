@@ -33,11 +33,18 @@ ENGLISH_UNITS = {
     "households": "户", "household": "户", "kilometres": "公里", "kilometers": "公里", "km": "公里",
 }
 
+# Nouns that name a quantity: "what is the capacity of X" asks for a figure, not a name.
+QUANTITY_NOUNS = ("capacity", "population", "area", "size", "length", "height", "width", "depth",
+                  "output", "volume", "scale", "weight", "distance", "acreage")
+QUANTITY_FRAME = r"what(?:'s| is| was| are| were)? the"
+
 QTYPE_PATTERNS = {
     "en": [
         ("year", r"\b(when|what year|which year|since when|in what year)\b"),
         ("amount", r"\b(how much|what amount|how large a sum)\b"),
         ("count", r"\bhow many\b|\bnumber of\b"),
+        ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment)\b"),
+        ("count", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:" + "|".join(QUANTITY_NOUNS) + r")\b"),
         ("name", r"\b(which|what|who|whom|name)\b"),
         ("count", r"\b(count|number)\b"),
         ("amount", r"\b(money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*)\b"),
@@ -66,6 +73,7 @@ class QueryAnalysis:
     name_sections: dict[str, set[str]] = field(default_factory=dict)  # set by the pipeline
     unit: str | None = None  # the counting unit a Chinese question asks for (多少名 -> 名)
     counted_known: bool = True  # what "how many" counts is something the corpus talks about
+    counted_required: list[str] = field(default_factory=list)  # all must be in the answer
     # Chinese words for what a "how many" / "how much" question counts or measures (学校 for
     # "how many schools"); an answering sentence must hold one. Empty: units, money, unknown.
     # For "which hospital" questions, what kind of thing is asked for (医院).
@@ -297,15 +305,40 @@ class QueryAnalyzer:
 
         chinese = re.search(r"(?:多少|几)([\u4e00-\u9fff]{1,6})", text)
         if chinese:
+            tagged = [(w, t) for w, t in words_with_tags(chinese.group(1)) if w not in COUNT_UNITS]
             # The first noun after the question word (past a counting unit) is what is counted.
-            for word, tag in words_with_tags(chinese.group(1)):
-                if word in COUNT_UNITS:
-                    continue
+            for word, tag in tagged[:1]:
                 if len(word) >= 2 and tag.startswith("n"):
                     analysis.counted_known = word in self.vocabulary or any(
                         word in form for n in analysis.names for form in n.forms)
-                break
             analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
+            analysis.counted_required = self._counted_phrase(tagged)
+        else:
+            self._check_quantity_asked(analysis)
+
+    def _counted_phrase(self, tagged: list[tuple[str, str]]) -> list[str]:
+        """The words of what a Chinese question counts that its answer must also name:
+        the head noun and its modifiers (多少名挂职干部 -> 挂职, 干部: 950名干部 trained is not
+        an answer). Verbal nouns (援助项目) are worded too many ways to be required."""
+        phrase = []
+        for i, (word, tag) in enumerate(tagged):
+            if not tag.startswith(("n", "v", "b")):
+                break
+            phrase.append((word, tag))
+            if tag.startswith("n") and (i + 1 == len(tagged) or not tagged[i + 1][1].startswith("n")):
+                break
+        if not any(tag.startswith("n") for _, tag in phrase):
+            return []
+        return [w for w, tag in phrase if len(w) >= 2 and tag != "vn" and w in self.vocabulary]
+
+    def _check_quantity_asked(self, analysis: QueryAnalysis) -> None:
+        """"What is the installed capacity of ...": a quantity named by a noun; the answering
+        figure must stand next to it, and a quantity the corpus never names is not known."""
+        words = _words_after(QUANTITY_FRAME, analysis.text.lower())
+        if not words or words[-1] not in QUANTITY_NOUNS:
+            return
+        analysis.counted_terms = self._translations(words)
+        analysis.counted_known = bool(analysis.counted_terms)
 
     def _check_measured(self, analysis: QueryAnalysis) -> None:
         """"How much electricity": a money figure answers only next to what is measured.
@@ -330,6 +363,9 @@ class QueryAnalyzer:
         chinese = re.search(r"(?:哪[个些家所座项一]?|什么)([\u4e00-\u9fff]{1,6})", text)
         if chinese:
             analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
+        called = re.search(r"([\u4e00-\u9fff]{2,4}?)(?:的名字|的名称)?(?:叫什么|叫做什么|名叫|是什么名)", text)
+        if called and not analysis.counted_terms:  # 县城道路叫什么: a name of the kind 道路
+            analysis.counted_terms = [w for w in search_words(called.group(1)) if w in self.vocabulary]
 
     def _translations(self, words: list[str]) -> list[str]:
         """Chinese terms for English words that are not names (names are checked apart)."""
