@@ -37,6 +37,21 @@ def shared_engine(tmp_path_factory, cache_dir):
     return engine
 
 
+@pytest.fixture(scope="session")
+def second_engine(tmp_path_factory, cache_dir):
+    """An engine over the project's second corpus (examples/second-corpus), built once."""
+    from qa.config import Settings
+    from qa.engine import Engine
+
+    base = tmp_path_factory.mktemp("second")
+    corpus = base / "corpus"
+    shutil.copytree(ROOT / "examples" / "second-corpus", corpus)
+    engine = Engine(Settings.load(corpus=corpus, index=base / "index", cache_dir=cache_dir, env={}))
+    engine.build()
+    engine.load()
+    return engine
+
+
 def make_settings(tmp_path: Path, cache_dir: Path, corpus: Path | None = None):
     from qa.config import Settings
 

@@ -187,3 +187,74 @@ def test_a_counted_noun_is_found_by_its_head_character():
 def test_the_figure_next_to_what_is_counted_answers(shared_engine):
     answer = shared_engine.ask("How many cadres has Dalian trained?")
     assert answer.answered and answer.answer.startswith("950人次")
+
+
+def test_a_thing_the_report_mentions_without_the_asked_fact_is_declined(second_engine):
+    # The report names the cold-chain centre and the remote medical centre but gives no cost
+    # or opening year; other sentences about the same donor do state money and years.
+    for question in ("烟台市援建的冷链物流中心投资了多少钱?",
+                     "When did Tianjin's remote medical centre in Chengchuan open?"):
+        answer = second_engine.ask(question)
+        assert not answer.answered and "without stating" in answer.reason, (question, answer.answer)
+    answer = second_engine.ask("How much did Tianjin invest in the remote medical centre in Chengchuan?")
+    assert answer.answered and "4600万元" in answer.answer
+
+
+def test_output_figures_do_not_answer_what_was_given_or_spent(second_engine):
+    from qa.figures import Figure, measures_outcome
+
+    text = "入驻企业62家,年产值突破15亿元,累计投入资金3亿元"
+    output, given = (Figure(f, text.find(f), text.find(f) + len(f), "amount") for f in ("15亿元", "3亿元"))
+    assert measures_outcome(text, output) and not measures_outcome(text, given)
+    answer = second_engine.ask("How much did it cost to build the Shenzhen digital economy industrial park?")
+    assert "15亿元" not in answer.answer
+
+
+def test_besides_x_questions_answer_with_something_else(shared_engine, analyzer):
+    assert "福利院" in analyzer.run("黑龍江省在三斗坪鎮除了福利院還援建了什麼?").excluded_terms
+    answer = shared_engine.ask("黑龍江省在三斗坪鎮除了福利院還援建了什麼?")
+    assert answer.answered and "移民就业中心" in answer.answer
+    # A sentence listing the excluded thing next to one of the asked kind still answers.
+    answer = shared_engine.ask("Apart from the new campus of Badong No.1 Middle School, "
+                               "which hospital project did Beijing support?")
+    assert "人民医院" in answer.answer
+
+
+def test_a_running_total_answers_in_total_questions(shared_engine):
+    answer = shared_engine.ask("how much cash has Qingdoa put into Yiling in total")
+    assert answer.answered and answer.answer.startswith("9788.1万元")
+
+
+def test_the_general_classifier_counts_things_but_not_people():
+    from qa.figures import units_compatible
+
+    assert units_compatible("家", "个") and units_compatible("所", "个")
+    assert not units_compatible("名", "个") and not units_compatible("吨", "个")
+
+
+def test_a_chinese_counted_phrase_must_be_named_in_full(shared_engine, analyzer):
+    assert analyzer.run("大连市向兴山派出了多少名挂职干部?").counted_required == ["挂职", "干部"]
+    assert not shared_engine.ask("大連市向興山派出了多少名掛職幹部?").answered  # 950 cadres were trained
+    answer = shared_engine.ask("湖南有多少家大型企业结对支援兴山")
+    assert answer.answered and "11个大型企业" in answer.answer
+
+
+def test_a_quantity_named_by_a_noun_needs_a_figure(analyzer, shared_engine):
+    analysis = analyzer.run("What is the installed generating capacity of the Three Gorges Dam?")
+    assert analysis.qtype == "count" and "发电" in analysis.counted_terms
+    assert not shared_engine.ask("What is the installed generating capacity of the Three Gorges Dam?").answered
+
+
+def test_a_name_of_the_asked_kind_is_found_by_its_last_character(shared_engine):
+    answer = shared_engine.ask("武汉市支援秭归修的县城道路叫什么?")
+    assert answer.answered and "武汉路" in answer.answer
+
+
+def test_dictionary_english_words_are_whole_words_and_variants_are_read(shared_engine, analyzer):
+    from qa.retrieval.bridge import Dictionary
+
+    dictionary = Dictionary.load(shared_engine.settings.cache_dir)
+    assert "citrus" in " ".join(dictionary.definitions_or_variant("柑桔"))  # 桔: variant of 橘
+    assert not analyzer.bridge.is_english("hangzhou")  # not the tail of "Changzhou"
+    assert "hangzhou" in analyzer.run("how much did hangzhou invest in yiling").unknown_names
+    assert analyzer.bridge.translate("put") == []  # a generic verb: 重点, 贯彻 would only add noise

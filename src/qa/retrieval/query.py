@@ -93,8 +93,10 @@ class QueryAnalysis:
 
     def dense_text(self) -> str:
         """The question with its names and topic words added in Chinese, for the encoder."""
-        extra = [n.forms[-1] for n in self.names] + [t for t, w in self.terms.items() if w >= 0.5]
-        addition = " ".join(dict.fromkeys(t for t in extra if t not in self.text))
+        extra = [n.forms[-1] for n in self.names] + [t for t, w in self.terms.items() if w >= 1.0]
+        extra = [t for t in dict.fromkeys(extra) if t not in self.text]
+        # A term inside another added term (园区 in 工业园区) adds nothing but encoder time.
+        addition = " ".join(t for t in extra if not any(t != other and t in other for other in extra))
         return f"{self.text} {addition}".strip()
 
 
