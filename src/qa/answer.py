@@ -71,6 +71,8 @@ class AnswerBuilder:
         elsewhere = self._topic_elsewhere(choice, result)
         if elsewhere:
             return self._refuse(question, citations, zh, elsewhere)
+        citations = _quoted_first(citations, choice.rank)
+        choice.rank = 1
         text = self._compose(choice, zh)
         return Answer(question, True, text, citations, lang="zh" if zh else "en")
 
@@ -145,8 +147,10 @@ class AnswerBuilder:
         # also names the asked kind ("besides the school, which hospital": 一中新校区、人民医院).
         if analysis.asks_total and TOTAL_MARKERS.search(normal):
             score += TOTAL_BONUS
-        if not names_asked_kind and any(normalize(t) in normal for t in analysis.excluded_terms):
-            score -= EXCLUDED_PENALTY
+        if not names_asked_kind and analysis.excluded_terms:
+            # In proportion: 远程医疗中心 shares 医疗 with "sending medical teams" and little else.
+            held = sum(1 for t in analysis.excluded_terms if normalize(t) in normal)
+            score -= EXCLUDED_PENALTY * held / len(analysis.excluded_terms)
         return _Choice(rank, unit, sentence, figures[0].text if figures else None, score, terms > 0)
 
     @staticmethod
@@ -206,6 +210,15 @@ class AnswerBuilder:
         else:
             text = "The reports do not say. The passages below are the closest, possibly related."
         return Answer(question, False, text, citations, reason=reason, lang="zh" if zh else "en")
+
+
+def _quoted_first(citations: list[Citation], quoted_rank: int) -> list[Citation]:
+    """The citations renumbered with the quoted passage first: the answer's [1] is the
+    passage its sentence comes from, the others follow in retrieval order."""
+    if quoted_rank == 1 or quoted_rank > len(citations):
+        return citations
+    ordered = [citations[quoted_rank - 1]] + [c for c in citations if c.rank != quoted_rank]
+    return [Citation(i + 1, c.passage, c.score) for i, c in enumerate(ordered)]
 
 
 def _kind_word(analysis) -> str:
