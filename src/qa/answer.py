@@ -108,6 +108,8 @@ class AnswerBuilder:
         sentence = normalize(choice.sentence)
         if not all(counts_noun(sentence, normalize(t)) for t in analysis.counted_required):
             return False
+        if not all(normalize(t) in sentence for t in analysis.topic_nouns):
+            return False
         return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
     # -- choosing the sentence ------------------------------------------------------------

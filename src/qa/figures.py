@@ -44,7 +44,7 @@ def _find_figures(text: str, kind: str) -> list[Figure]:
 
 
 # Units that count the same things: a question about 名 (people) is answered by 人 or 人次.
-UNIT_FAMILIES = [{"名", "人", "人次", "位"}, {"个", "项"}, {"所", "座"}]
+UNIT_FAMILIES = [{"名", "人", "人次", "位"}, {"个", "项"}, {"所", "座"}, {"米", "公里", "千米"}]
 
 
 def unit_of(figure: str) -> str:
@@ -54,8 +54,9 @@ def unit_of(figure: str) -> str:
     return ""
 
 
+MEASURES = {"人次", "平方米", "公里", "千米", "吨", "亩", "米", "年", "次"}
 # Measures, and the units for people: 个 does not stand for them (42个团队 are not 42 experts).
-NOT_FOR_GE = {"人次", "平方米", "公里", "千米", "吨", "亩", "米", "年", "次", "名", "人", "位"}
+NOT_FOR_GE = MEASURES | {"名", "人", "位"}
 
 
 def units_compatible(asked: str, found: str) -> bool:
@@ -63,6 +64,9 @@ def units_compatible(asked: str, found: str) -> bool:
         return True
     if found == "个" and asked not in NOT_FOR_GE:
         return True  # the general classifier counts anything: 11个大型企业 answers 多少家企业
+    if asked == "个" and found not in MEASURES:
+        return True  # and is asked with anything: 多少个干部 is answered by 47名
+
     return any(asked in family and found in family for family in UNIT_FAMILIES)
 
 

@@ -79,7 +79,8 @@ class Dictionary:
 
     :meth:`definitions` gives a simplified Chinese word's English definitions; ``english``
     holds the lower-case English words of all glosses, ``proper`` the capitalised ones that
-    never occur in lower case (names: France, Guangxi).
+    never occur in lower case (names: France, Guangxi), ``common_pinyin`` the toneless pinyin
+    of common words (not names) of four letters or more ("duoshao", "jige" is too short).
 
     The cache is plain lines rather than JSON because every build reads it: a header, the
     ``english`` and ``proper`` words on one line each, then ``word<TAB>definition<US>...``
@@ -87,13 +88,15 @@ class Dictionary:
     corpus's words), which makes reading it half as long as reading the same data as JSON.
     """
 
-    FORMAT = 3
+    FORMAT = 4
     _UNIT = "\x1f"  # separates definitions; CC-CEDICT text holds no control characters
 
-    def __init__(self, joined: dict[str, str], english: list[str], proper: list[str]):
+    def __init__(self, joined: dict[str, str], english: list[str], proper: list[str],
+                 common_pinyin: list[str]):
         self._joined = joined  # word -> its definitions joined by _UNIT
         self.english = english
         self.proper = proper
+        self.common_pinyin = common_pinyin
 
     def definitions(self, chinese: str) -> list[str]:
         joined = self._joined.get(chinese)
@@ -120,11 +123,11 @@ class Dictionary:
 
     @classmethod
     def _read(cls, path: Path) -> "Dictionary":
-        header, english, proper, *entries = path.read_text(encoding="utf-8").split("\n")
+        header, english, proper, common_pinyin, *entries = path.read_text(encoding="utf-8").split("\n")
         if json.loads(header) != {"format": cls.FORMAT, "entries": len(entries)}:
             raise ValueError(f"{path}: not a complete format-{cls.FORMAT} dictionary cache")
         joined = dict(line.split("\t", 1) for line in entries)
-        return cls(joined, english.split(" "), proper.split(" "))
+        return cls(joined, english.split(" "), proper.split(" "), common_pinyin.split(" "))
 
     @classmethod
     def _parse(cls) -> "Dictionary":
@@ -133,21 +136,27 @@ class Dictionary:
         by_word: dict[str, list[str]] = {}
         english: set[str] = set()
         capitalised: set[str] = set()
+        common_pinyin: set[str] = set()
         for entry in CcCedict().get_entries():
             definitions = [_plain(d) for d in entry["definitions"] if not d.startswith("CL:")]
+            if definitions and all(not d[:1].isupper() for d in definitions):
+                spelt = re.sub(r"[^a-z]", "", entry["pinyin"].lower().replace("u:", "v"))
+                if len(spelt) >= 4:
+                    common_pinyin.add(spelt)
             by_word.setdefault(_plain(entry["simplified"]), []).extend(definitions)
             for definition in definitions:
                 # Whole lower-case words only: "Changzhou" must not leave "hangzhou" behind.
                 english.update(_LOWER_WORD.findall(_PAREN.sub(" ", definition)))
                 capitalised.update(w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}", definition))
         joined = {word: cls._UNIT.join(definitions) for word, definitions in by_word.items()}
-        return cls(joined, sorted(english), sorted(capitalised - english))
+        return cls(joined, sorted(english), sorted(capitalised - english), sorted(common_pinyin))
 
     def _save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         entries = [f"{word}\t{definitions}" for word, definitions in self._joined.items()]
         header = json.dumps({"format": self.FORMAT, "entries": len(entries)})
-        text = "\n".join([header, " ".join(self.english), " ".join(self.proper), *entries])
+        text = "\n".join([header, " ".join(self.english), " ".join(self.proper), " ".join(self.common_pinyin),
+                          *entries])
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
@@ -210,7 +219,8 @@ def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
             key=lambda item: (-item[1], -vocabulary.get(item[0], 0), item[0]),
         )
         bridge[word] = [[zh, round(w, 3)] for zh, w in ranked[:MAX_TARGETS]]
-    return {"words": bridge, "english": dictionary.english, "proper": dictionary.proper}
+    return {"words": bridge, "english": dictionary.english, "proper": dictionary.proper,
+            "common_pinyin": dictionary.common_pinyin}
 
 
 class Bridge:
@@ -218,6 +228,8 @@ class Bridge:
         self.words: dict[str, list[list]] = data.get("words", {})
         self.english = frozenset(data.get("english", ()))
         self.proper = frozenset(data.get("proper", ()))  # names in the dictionary (France, Guangxi)
+        # Pinyin of common words: "duoshao" or "qiye" typed without a Chinese keyboard, not a name.
+        self.common_pinyin = frozenset(data.get("common_pinyin", ()))
 
     def is_english(self, word: str) -> bool:
         return any(form in self.english for form in english_forms(word))

@@ -20,12 +20,18 @@ from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.gazetteer import Gazetteer, heading_names
 from qa.retrieval.lexical import BM25
 from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
-from qa.retrieval.tokenize import lexical_tokens
+from qa.retrieval.tokenize import lexical_tokens, words_with_tags
 from qa.store import IndexVersion
 from qa.text import normalize
 from qa.types import Passage
 
 POOL = 50  # candidates taken from each retriever before fusion
+# A question noun found in at most this share of passages names a particular thing (水厂),
+# not the report's common vocabulary (资金, 项目), which any answering sentence may word otherwise.
+RARE_NOUN_SHARE = 0.1
+# Nouns that frame a Chinese question rather than name a thing ("在…方面", "…的情况").
+FRAME_NOUNS = frozenset("""方面 方式 情况 时候 时间 过程 期间 问题 地方 部分 内容 工作 东西 事情 原因 结果
+    目标 作用 范围 程度 总数 总额 数量 数目 金额 资金 费用 年份 年代 名字 名称""".split())
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,8 @@ class Pipeline:
         rows = list(fused)
         dense_scores = dict(zip(rows, (self.version.vectors[rows] @ vector).tolist()))
         analysis.name_sections = self._sections_naming(analysis)
+        if analysis.lang == "zh" and analysis.qtype in ("amount", "count", "year"):
+            analysis.topic_nouns = self._rare_nouns(analysis)
         candidates = [self._score(row, fused, dense_scores, analysis) for row in rows]
         candidates.sort(key=lambda c: (-c.score, c.row))
         return RetrievalResult(question, candidates, analysis, self._names_meet(analysis), self.answer_figures)
@@ -167,6 +175,20 @@ class Pipeline:
         if analysis.counted_terms:  # "how many cadres": the figure next to 干部 first
             figures.sort(key=lambda f: distance_to_terms(text, f, analysis.counted_terms))
         return figures
+
+    def _rare_nouns(self, analysis: QueryAnalysis) -> list[str]:
+        """The question's own nouns that few passages hold (see RARE_NOUN_SHARE)."""
+        forms = [normalize(f) for n in analysis.names for f in n.forms]
+        limit = max(1, int(len(self.version.passages) * RARE_NOUN_SHARE))
+        nouns = []
+        for word, tag in words_with_tags(analysis.text):
+            if tag != "n" or len(word) < 2 or word in FRAME_NOUNS or word not in self.analyzer.vocabulary:
+                continue
+            if any(word in form or form in word for form in forms):
+                continue
+            if len(self._rows_containing(word)) <= limit:
+                nouns.append(word)
+        return nouns
 
     def _group_weight(self, group: dict[str, float]) -> float:
         """How telling a question word is: the rarest corpus term it stands for (BM25 idf)."""

@@ -20,7 +20,9 @@ _PINYIN = re.compile(
     r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan"
     r"|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|a|o|e|i|u|v))+$"
 )
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
+# A Latin word; pinyin's apostrophe joins syllables before a, e, o (Pu'an, Xi'an), while an
+# English possessive (Dalian's) stays apart.
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’](?=[aeoAEO][a-z])[A-Za-z]+)*")
 FUZZY_MIN_SCORE = 80  # OSA similarity (0-100) for a misspelt name: one edit in five letters
 FUZZY_MIN_SCORE_LONG = 75  # two edits in eight letters or more ("Jiangsoo")
 # Words for an administrative level, in pinyin or English, that may follow a name.
@@ -43,16 +45,22 @@ QTYPE_PATTERNS = {
         ("year", r"\b(when|what year|which year|since when|in what year)\b"),
         ("amount", r"\b(how much|what amount|how large a sum)\b"),
         ("count", r"\bhow many\b|\bnumber of\b"),
+        ("count", r"\bhow (?:tall|high|long|big|large|wide|deep|far|heavy|old)\b"),
         ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment)\b"),
         ("count", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:" + "|".join(QUANTITY_NOUNS) + r")\b"),
         ("name", r"\b(which|what|who|whom|name)\b"),
+        # Chinese question words typed in pinyin ("Hunan you jige tingju", "zijin shi duoshao").
+        ("year", r"\b(?:na ?yi ?nian|na ?nian|shenme shihou|he ?shi)\b"),
+        ("amount", r"\b(?:duo ?shao ?(?:qian|zijin|yuan)|(?:qian|zijin|jine|jingfei)\b.*\bduo ?shao)\b"),
+        ("count", r"\b(?:duo ?shao|ji ?(?:ge|ming|jia|suo|ci|ren))\b"),
+        ("name", r"\b(?:na ?xie|na ?ge|na ?jia|na ?suo|shen ?me|shei|sha)\b"),
         ("count", r"\b(count|number)\b"),
         ("amount", r"\b(money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*)\b"),
     ],
     "zh": [
         ("year", r"哪一年|哪年|何时|什么时候|哪个年份|年份|几几年|始于|从哪"),
         ("amount", r"多少(钱|资金|万|亿|元)|资金|金额|多少经费|投入了多少|援助了多少(?![个所名人家批项次吨亩座条户])|捐了多少"),
-        ("count", r"多少|几[个所名人家批项次吨亩座条户]"),
+        ("count", r"多少|几[个所名人家批项次吨亩座条户]|多(?:高|长|大|重|深|宽|远|久)"),
         ("name", r"哪|什么|谁|名称|叫"),
     ],
 }
@@ -74,6 +82,9 @@ class QueryAnalysis:
     unit: str | None = None  # the counting unit a Chinese question asks for (多少名 -> 名)
     counted_known: bool = True  # what "how many" counts is something the corpus talks about
     counted_required: list[str] = field(default_factory=list)  # all must be in the answer
+    # Rare nouns of a Chinese figure question (二水厂's 水厂): the answering sentence must hold
+    # them, or a donor's total would answer what one project cost. Set by the pipeline.
+    topic_nouns: list[str] = field(default_factory=list)
     # Chinese words for what a "how many" / "how much" question counts or measures (学校 for
     # "how many schools"); an answering sentence must hold one. Empty: units, money, unknown.
     # For "which hospital" questions, what kind of thing is asked for (医院).
@@ -165,7 +176,7 @@ class QueryAnalyzer:
         found: list[NameMatch] = []
         leftovers: list[str] = []
         for run in re.findall(r"[A-Za-z][A-Za-z\s'’-]*", text):
-            lowered = [w.lower() for w in _LATIN_WORD.findall(run)]
+            lowered = [re.sub(r"['’]", "", w.lower()) for w in _LATIN_WORD.findall(run)]
             i = 0
             while i < len(lowered):
                 match, used = self._name_at(lowered, i)
@@ -205,7 +216,8 @@ class QueryAnalyzer:
         """Romanised or capitalised names that match nothing in the corpus."""
         return [
             w for w in dict.fromkeys(leftovers)
-            if len(w) >= 4 and w not in ENGLISH_STOPWORDS
+            if len(w) >= 4 and w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS
+            and w not in self.bridge.common_pinyin
             and (_PINYIN.match(w) or w in self.bridge.proper)
             and not self.bridge.is_english(w) and not self.bridge.translate(w)
             and w not in self.pinyin_words and not self.in_pinyin_transcript(w)
@@ -355,6 +367,9 @@ class QueryAnalyzer:
         """"Which hospital", 哪所学校: the kind of thing whose name answers the question."""
         text = analysis.text.lower()
         english = _words_after(r"(?:which|what)", text)
+        named = re.search(r"\bname of (?:the |a |an |its |their )?([a-z-]+)|\bthe ([a-z-]+) (?:is |was )?called\b", text)
+        if named and (not english or english[0] in ("is", "was")):
+            english = [named.group(1) or named.group(2)]  # "what's the name of the road": a road
         if english:
             # A term that another question word also gives ("building" and "build": 建设)
             # does not tell what kind of thing is asked for.
@@ -458,7 +473,17 @@ def _asked_unit(text: str) -> str | None:
 
     units = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
     match = re.search(rf"(?:多少|几)({units})", text)
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    dimension = re.search(r"多(高|长|深|宽|远|重)|\bhow (tall|high|deep|wide|far|heavy)\b", text.lower())
+    if dimension:  # "how tall": only a length answers, in any length unit
+        return DIMENSION_UNITS[dimension.group(1) or dimension.group(2)]
+    return None
+
+
+# The unit that measures what 多高 / "how far" asks (compatible units answer too, see figures).
+DIMENSION_UNITS = {"高": "米", "长": "米", "深": "米", "宽": "米", "远": "公里", "重": "吨",
+                   "tall": "米", "high": "米", "deep": "米", "wide": "米", "far": "公里", "heavy": "吨"}
 
 
 def _in_order(text: str, names: list[NameMatch]) -> list[NameMatch]:
