@@ -24,6 +24,7 @@ QUOTED_NAME_BONUS = 0.5  # "what is X called": a sentence quoting a name is like
 ASKED_KIND_BONUS = 0.5  # "which hospital": a sentence naming a 医院 is likely the answer
 TOTAL_BONUS = 0.5  # "how much in total": a sentence stating a running total (累计, 共计)
 TOTAL_MARKERS = re.compile(r"累计|共计|总计|合计|总共|一共|总额|共受援|共\d")
+LIST_BONUS = 0.3  # "which towns", 哪些: a sentence listing several things (A、B、C) answers best
 EXCLUDED_PENALTY = 1.0  # "besides X, what else": a sentence naming X is likely not the answer
 TOPIC_POOL = 10  # passages searched for the sentence that is about the question's topic
 # Share of the question's topic weight (nouns only) that a figureless sentence about the
@@ -149,6 +150,8 @@ class AnswerBuilder:
         # also names the asked kind ("besides the school, which hospital": 一中新校区、人民医院).
         if analysis.asks_total and TOTAL_MARKERS.search(normal):
             score += TOTAL_BONUS
+        if analysis.asks_several and normal.count("、") >= 2:
+            score += LIST_BONUS
         if not names_asked_kind and analysis.excluded_terms:
             # In proportion: 远程医疗中心 shares 医疗 with "sending medical teams" and little else.
             held = sum(1 for t in analysis.excluded_terms if normalize(t) in normal)

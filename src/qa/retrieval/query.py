@@ -93,6 +93,7 @@ class QueryAnalysis:
     # "Besides the welfare home, what else": Chinese terms for what the answer is not.
     excluded_terms: list[str] = field(default_factory=list)
     asks_total = False  # "in total", 一共: a running total (累计, 共计) answers best
+    asks_several = False  # "which towns", 哪些: a sentence listing several answers best
     # "How much revenue": the question asks for output, sales or income, not money given.
     asks_outcome: bool = False
     content_words: int = 0  # topic words in the question (not names, not question frame)
@@ -150,6 +151,7 @@ class QueryAnalyzer:
         if analysis.qtype == "name":
             analysis.place_suffix = _asked_place_kind(text)
             self._check_named(analysis)
+            analysis.asks_several = bool(ASKS_SEVERAL.search(text.lower()))
         return analysis
 
     # -- question type --------------------------------------------------------------------
@@ -415,6 +417,8 @@ MONEY_WORDS = {"money", "fund", "funds", "funding", "aid", "assistance", "suppor
                "grant", "grants", "cash", "budget", "spending", "financing", "cost", "costs", "value"}
 
 
+ASKS_SEVERAL = re.compile(r"\b(?:which|what) (?:[a-z-]+ )?(?!(?:does|has|was|is|its)\b)(?!\w+ss\b)[a-z]+s\b"
+                          r"|哪些|有什么|都有|na ?xie")
 ASKS_TOTAL = re.compile(r"\b(?:in total|total|totally|in all|altogether|all together|overall|combined|sum)\b"
                         r"|一共|总共|共计|总计|合计|累计|总额|总数")
 OUTCOME_ENGLISH = re.compile(r"\b(output|revenues?|sales?|sold|sell|selling|income|profits?|turnover|"
