@@ -23,7 +23,8 @@ ENGLISH_STOPWORDS = frozenset(
     year years amount number some any all each every other more most also only just very
     said say says according report reports one
     put puts bring brings brought take takes took taken set sets go goes went gone come comes came
-    keep kept let lets big large small thing things way ways lot lots really actually up out""".split()
+    keep kept let lets big large small thing things way ways lot lots really actually up out
+    kind kinds type types sort sorts""".split()
 )
 IRREGULAR = {"built": "build", "gave": "give", "given": "give", "spent": "spend", "sent": "send",
              "taught": "teach", "bought": "buy", "won": "win", "led": "lead", "held": "hold",
@@ -52,6 +53,8 @@ def english_forms(word: str) -> list[str]:
         forms += [word[:-2], word[:-1]]
     if word.endswith("ing") and len(word) > 5:
         forms += [word[:-3], word[:-3] + "e"]
+    if not word.endswith("s") and len(word) > 3:
+        forms.append(word + "s")  # glosses are often plural: "fund" finds 资金's "funds"
     return forms + [american for form in forms if (american := _american(form)) != form]
 
 
@@ -61,6 +64,27 @@ def _american(word: str) -> str:
         if word.endswith(british) and len(word) > len(british) + 2:
             return word[: -len(british)] + american
     return word
+
+
+# Everyday words of aid and development reports that CC-CEDICT glosses only in other senses
+# or not at all (money is 钱 there, never 资金; "resettled" and "kids" are missing). General
+# language, no place and no figure; like CC-CEDICT, only the targets a corpus uses are kept.
+SUPPLEMENT = {
+    "money": "资金 经费 款项 钱", "cash": "资金 现金", "fund": "资金 经费 基金", "funds": "资金 经费 基金",
+    "funding": "资金 经费", "donate": "捐赠 捐助 捐款 援助", "donation": "捐赠 捐助 捐款",
+    "unpaid": "无偿", "resettle": "移民 安置 搬迁", "resettlement": "移民 安置 搬迁",
+    "relocate": "移民 搬迁 安置", "relocation": "移民 搬迁 安置", "migrant": "移民", "relocatee": "移民",
+    "tourist": "旅游 游客", "kid": "孩子 儿童 学生", "child": "孩子 儿童", "reservoir": "库区 水库",
+    "dam": "大坝 水坝", "tea": "茶叶 茶园 白茶", "orchard": "果园", "citrus": "柑桔 柑橘",
+    "orange": "柑桔 柑橘 脐橙", "mandarin orange": "柑桔 柑橘", "fitness": "健身", "official": "干部 官员",
+    "cadre": "干部", "clinic": "卫生院 卫生室 诊所", "factory": "工厂 企业", "plant": "工厂 企业 种植",
+    "staff": "人员 职工 员工", "job": "就业 岗位", "employment": "就业", "bridge": "大桥 桥梁",
+    "road": "公路 道路", "water supply": "供水 饮水", "drinking water": "饮水 供水", "poverty": "贫困 扶贫",
+    "nursing home": "福利院 敬老院 养老院", "welfare home": "福利院 敬老院", "elderly": "老年 老人",
+    "nursery": "苗木 苗圃", "seedling": "苗木", "sapling": "苗木", "showroom": "展示馆 展厅",
+    "exhibition hall": "展示馆 展厅", "parlour": "会客厅 客厅", "parlor": "会客厅 客厅",
+    "bureau": "厅局 局", "department": "部门 厅局", "ministry": "部委",
+}
 
 
 def _plain(text: str) -> str:
@@ -211,6 +235,11 @@ def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
             for key in keys:
                 slot = targets.setdefault(key, {})
                 slot[chinese] = max(slot.get(chinese, 0.0), 1.0 if " " in key else weight)
+    for english, chinese_words in SUPPLEMENT.items():
+        for chinese in chinese_words.split():
+            if chinese in vocabulary:
+                slot = targets.setdefault(english, {})
+                slot[chinese] = max(slot.get(chinese, 0.0), 1.0)
     bridge = {}
     for word, options in targets.items():
         best = max(options.values())

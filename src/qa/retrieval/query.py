@@ -257,6 +257,8 @@ class QueryAnalyzer:
         # An administrative level ("county", "sheng") is part of a name or of the question's
         # frame ("which county"), never its topic: 县城 (county town) would only add noise.
         content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS and len(w) > 1]
+        if analysis.qtype == "year":  # "since when": the frame of the question, not its topic (以来)
+            content = [w for w in content if w != "since"]
         analysis.content_words = len(content)
         i = 0
         while i < len(content):
@@ -368,7 +370,7 @@ class QueryAnalyzer:
     def _check_named(self, analysis: QueryAnalysis) -> None:
         """"Which hospital", 哪所学校: the kind of thing whose name answers the question."""
         text = analysis.text.lower()
-        english = _words_after(r"(?:which|what)", text)
+        english = _words_after(r"(?:which|what)(?: (?:kind|type|sort)s? of)?", text)
         named = re.search(r"\bname of (?:the |a |an |its |their )?([a-z-]+)|\bthe ([a-z-]+) (?:is |was )?called\b", text)
         if named and (not english or english[0] in ("is", "was")):
             english = [named.group(1) or named.group(2)]  # "what's the name of the road": a road
