@@ -9,7 +9,7 @@ occur together, or when the best passage supports it too weakly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.figures import counts_noun, english_reading
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
@@ -73,8 +73,7 @@ class AnswerBuilder:
         if elsewhere:
             return self._refuse(question, citations, zh, elsewhere)
         citations = _quoted_first(citations, choice.rank)
-        choice.rank = 1
-        text = self._compose(choice, zh)
+        text = self._compose(replace(choice, rank=1), zh)
         return Answer(question, True, text, citations, lang="zh" if zh else "en")
 
     # -- abstention -----------------------------------------------------------------------
@@ -140,22 +139,7 @@ class AnswerBuilder:
         # and the question's terms can come from a lower-ranked passage.
         relative = candidate.score / (result.candidates[0].score or 1.0)
         score = 1.5 * relative + (1.0 if figures else 0.0) + 0.2 * names + 1.5 * terms + 1.0 * overlap
-        if _asks_for_a_designation(analysis) and _new_quoted_name(sentence, analysis.text):
-            score += QUOTED_NAME_BONUS
-        names_asked_kind = any(normalize(t) in normal for t in analysis.counted_terms) or (
-            _asks_for_a_designation(analysis) and any(_names_of_kind(normal, t) for t in analysis.counted_terms))
-        if analysis.qtype == "name" and names_asked_kind:
-            score += ASKED_KIND_BONUS
-        # A sentence naming the excluded thing may still list the answer next to it, when it
-        # also names the asked kind ("besides the school, which hospital": 一中新校区、人民医院).
-        if analysis.asks_total and TOTAL_MARKERS.search(normal):
-            score += TOTAL_BONUS
-        if analysis.asks_several and normal.count("、") >= 2:
-            score += LIST_BONUS
-        if not names_asked_kind and analysis.excluded_terms:
-            # In proportion: 远程医疗中心 shares 医疗 with "sending medical teams" and little else.
-            held = sum(1 for t in analysis.excluded_terms if normalize(t) in normal)
-            score -= EXCLUDED_PENALTY * held / len(analysis.excluded_terms)
+        score += _intent_bonus(analysis, sentence, normal)
         return _Choice(rank, unit, sentence, figures[0].text if figures else None, score, terms > 0)
 
     @staticmethod
@@ -215,6 +199,30 @@ class AnswerBuilder:
         else:
             text = "The reports do not say. The passages below are the closest, possibly related."
         return Answer(question, False, text, citations, reason=reason, lang="zh" if zh else "en")
+
+
+def _intent_bonus(analysis, sentence: str, normal: str) -> float:
+    """What the question's wording asks of the sentence beyond its topic words: a quoted
+    name for "what is it called", the asked kind of thing, a running total, a list, and not
+    the thing a "besides X" question already knows."""
+    bonus = 0.0
+    if _asks_for_a_designation(analysis) and _new_quoted_name(sentence, analysis.text):
+        bonus += QUOTED_NAME_BONUS
+    names_asked_kind = any(normalize(t) in normal for t in analysis.counted_terms) or (
+        _asks_for_a_designation(analysis) and any(_names_of_kind(normal, t) for t in analysis.counted_terms))
+    if analysis.qtype == "name" and names_asked_kind:
+        bonus += ASKED_KIND_BONUS
+    if analysis.asks_total and TOTAL_MARKERS.search(normal):
+        bonus += TOTAL_BONUS
+    if analysis.asks_several and normal.count("、") >= 2:
+        bonus += LIST_BONUS
+    # A sentence naming the excluded thing may still list the answer next to it when it also
+    # names the asked kind ("besides the school, which hospital": 一中新校区、人民医院); and
+    # the penalty is in proportion: 远程医疗中心 shares only 医疗 with "sending medical teams".
+    if not names_asked_kind and analysis.excluded_terms:
+        held = sum(1 for t in analysis.excluded_terms if normalize(t) in normal)
+        bonus -= EXCLUDED_PENALTY * held / len(analysis.excluded_terms)
+    return bonus
 
 
 def _quoted_first(citations: list[Citation], quoted_rank: int) -> list[Citation]:
