@@ -86,6 +86,8 @@ class AnswerBuilder:
             return "the reports never mention " + ", ".join(analysis.unknown_names)
         if analysis.qtype in ("count", "amount") and not analysis.counted_known:
             return "the reports never mention what the question counts"
+        if analysis.qtype == "name" and not analysis.counted_known:
+            return "the reports never name that kind of thing"
         if not result.names_meet:
             return "the reports never mention " + " and ".join(n.forms[-1] for n in analysis.names) + " together"
         top = result.candidates[0]
@@ -110,6 +112,8 @@ class AnswerBuilder:
             return False
         if not all(normalize(t) in sentence for t in analysis.topic_nouns):
             return False
+        if not all(year in sentence for year in analysis.period_years):
+            return False  # "in 2016 alone": a total since 1992 is not that figure
         return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
     # -- choosing the sentence ------------------------------------------------------------
@@ -122,8 +126,17 @@ class AnswerBuilder:
             for rank, candidate in enumerate(result.candidates[:SENTENCE_POOL], start=1)
             for unit, sentence in enumerate(_answer_units(candidate.passage.text))
         ]
-        supported = [c for c in choices if self._supported(c, result)]
+        supported = [c for c in choices if self._supported(c, result)
+                     and (analysis.qtype not in ("amount", "count", "year") or self._names_in_passage(c, result))]
         return max(supported, key=lambda c: c.score) if supported else None
+
+    @staticmethod
+    def _names_in_passage(choice: _Choice, result: RetrievalResult) -> bool:
+        """Whether the quoted passage (with its heading) names every place the question
+        names: a year or amount from another place's paragraph never answers."""
+        candidate = result.candidates[choice.rank - 1]
+        context = normalize(f"{candidate.passage.section or ''}\n{candidate.passage.text}")
+        return all(any(normalize(f) in context for f in n.forms) for n in result.analysis.names)
 
     @staticmethod
     def _score_sentence(rank: int, unit: int, candidate: Candidate, sentence: str, analysis, wanted, result) -> _Choice:
@@ -155,13 +168,13 @@ class AnswerBuilder:
         total = sum(weights) or 1.0
         held = _groups_held(analysis, choice.sentence)
         for rank, candidate in enumerate(result.candidates[:TOPIC_POOL], start=1):
-            section = normalize(candidate.passage.section or "")
+            context = normalize(f"{candidate.passage.section or ''}\n{candidate.passage.text}")
+            if not all(any(normalize(f) in context for f in n.forms) for n in analysis.names):
+                continue  # a passage about other places
             for unit, sentence in enumerate(_answer_units(candidate.passage.text)):
                 if rank == choice.rank and abs(unit - choice.unit) <= 1:
                     continue  # the chosen sentence, or the one introducing or following it
                 normal = normalize(sentence)
-                if not all(any(normalize(f) in normal + section for f in n.forms) for n in analysis.names):
-                    continue
                 nouns = [_held_noun(group, normal) if not was_held else None
                          for group, was_held in zip(analysis.term_groups, held)]
                 share = sum(w for noun, w in zip(nouns, weights) if noun) / total

@@ -10,7 +10,8 @@ NUMBER = r"\d+(?:[.,]\d+)*"
 APPROX = r"(?:多|余|几)?"
 MONEY_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:元|美元)")
 COUNT_UNITS = ("人次", "平方米", "公里", "千米", "个", "所", "名", "人", "家", "批", "项", "次", "吨",
-               "亩", "座", "条", "户", "套", "台", "辆", "米", "期", "场", "种", "类", "处", "支", "位", "棵", "株", "册", "张", "间", "头", "年")
+               "亩", "座", "条", "户", "套", "台", "辆", "米", "期", "场", "种", "类", "处", "支", "位", "棵", "株", "册", "张", "间", "头", "年",
+               "轮", "件")
 COUNT_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:{'|'.join(COUNT_UNITS)})")
 YEAR_RE = re.compile(r"(?:1[89]|20)\d{2}年")
 NEAR_CHARS = 12  # a count "of schools" sits within this many characters of 学校

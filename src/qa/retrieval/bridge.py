@@ -104,7 +104,7 @@ class Dictionary:
     :meth:`definitions` gives a simplified Chinese word's English definitions; ``english``
     holds the lower-case English words of all glosses, ``proper`` the capitalised ones that
     never occur in lower case (names: France, Guangxi), ``common_pinyin`` the toneless pinyin
-    of common words (not names) of four letters or more ("duoshao", "jige" is too short).
+    of common words of four letters or more that no name is spelt as ("duoshao"; not "wushan").
 
     The cache is plain lines rather than JSON because every build reads it: a header, the
     ``english`` and ``proper`` words on one line each, then ``word<TAB>definition<US>...``
@@ -112,7 +112,7 @@ class Dictionary:
     corpus's words), which makes reading it half as long as reading the same data as JSON.
     """
 
-    FORMAT = 4
+    FORMAT = 5
     _UNIT = "\x1f"  # separates definitions; CC-CEDICT text holds no control characters
 
     def __init__(self, joined: dict[str, str], english: list[str], proper: list[str],
@@ -161,19 +161,20 @@ class Dictionary:
         english: set[str] = set()
         capitalised: set[str] = set()
         common_pinyin: set[str] = set()
+        name_pinyin: set[str] = set()  # "wushan" is 巫山 as well as a common word: a name
         for entry in CcCedict().get_entries():
             definitions = [_plain(d) for d in entry["definitions"] if not d.startswith("CL:")]
-            if definitions and all(not d[:1].isupper() for d in definitions):
-                spelt = re.sub(r"[^a-z]", "", entry["pinyin"].lower().replace("u:", "v"))
-                if len(spelt) >= 4:
-                    common_pinyin.add(spelt)
+            spelt = re.sub(r"[^a-z]", "", entry["pinyin"].lower().replace("u:", "v"))
+            if definitions and len(spelt) >= 4:
+                common = all(not d[:1].isupper() for d in definitions)
+                (common_pinyin if common else name_pinyin).add(spelt)
             by_word.setdefault(_plain(entry["simplified"]), []).extend(definitions)
             for definition in definitions:
                 # Whole lower-case words only: "Changzhou" must not leave "hangzhou" behind.
                 english.update(_LOWER_WORD.findall(_PAREN.sub(" ", definition)))
                 capitalised.update(w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}", definition))
         joined = {word: cls._UNIT.join(definitions) for word, definitions in by_word.items()}
-        return cls(joined, sorted(english), sorted(capitalised - english), sorted(common_pinyin))
+        return cls(joined, sorted(english), sorted(capitalised - english), sorted(common_pinyin - name_pinyin))
 
     def _save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

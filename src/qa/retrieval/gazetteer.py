@@ -68,7 +68,7 @@ def build_gazetteer(
         for name in heading_names(passage.section or ""):
             add(name)
     for pairs in tagged:
-        for word, tag in pairs:
+        for word, tag in _joined_place_names(pairs):
             if _is_name(word, tag, is_common_word):
                 add(word)
     entities = []
@@ -80,6 +80,20 @@ def build_gazetteer(
         entities.append({"name": short, "forms": forms, "keys": sorted(k for k in keys if len(k) >= 3),
                          "english": english})
     return {"entities": entities}
+
+
+def _joined_place_names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """jieba's pairs with a place name it split before a short administrative tail joined
+    again (石桥 + 川区 -> 石桥川区): a tail of two characters ending in 区, 县, 市... is no name
+    of its own."""
+    joined: list[tuple[str, str]] = []
+    for word, tag in pairs:
+        if (joined and tag == "ns" and joined[-1][1] == "ns" and len(word) <= 2
+                and word[-1] in ADMIN_SUFFIXES and len(joined[-1][0]) >= 2):
+            joined[-1] = (joined[-1][0] + word, "ns")
+        else:
+            joined.append((word, tag))
+    return joined
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,14 @@ ENGLISH_UNITS = {
 
 # Nouns that name a quantity: "what is the capacity of X" asks for a figure, not a name.
 QUANTITY_NOUNS = ("capacity", "population", "area", "size", "length", "height", "width", "depth",
-                  "output", "volume", "scale", "weight", "distance", "acreage")
-QUANTITY_FRAME = r"what(?:'s| is| was| are| were)? the"
+                  "output", "volume", "scale", "weight", "distance", "acreage", "level", "rainfall",
+                  "temperature", "elevation", "altitude", "gdp", "rate")
+# "what is the (normal water) level", "what was Baiping's GDP"
+QUANTITY_FRAME = r"what(?:'s| is| was| are| were)? (?:the |(?:[a-z-]+ )?[a-z-]+'s )?"
+
+# English words that name a counting unit before "of" ("how many batches of doctors").
+UNIT_NOUNS = {"batches": "批", "batch": "批", "groups": "批", "rounds": "轮", "sessions": "期",
+              "kinds": "种", "types": "种", "sets": "套", "pieces": "件"}
 
 QTYPE_PATTERNS = {
     "en": [
@@ -47,7 +53,7 @@ QTYPE_PATTERNS = {
         ("count", r"\bhow many\b|\bnumber of\b"),
         ("count", r"\bhow (?:tall|high|long|big|large|wide|deep|far|heavy|old)\b"),
         ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment)\b"),
-        ("count", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:" + "|".join(QUANTITY_NOUNS) + r")\b"),
+        ("count", r"\b" + QUANTITY_FRAME + r"(?:[a-z-]+ ){0,3}(?:" + "|".join(QUANTITY_NOUNS) + r")\b"),
         ("name", r"\b(which|what|who|whom|name)\b"),
         # Chinese question words typed in pinyin ("Hunan you jige tingju", "zijin shi duoshao").
         ("year", r"\b(?:na ?yi ?nian|na ?nian|shenme shihou|he ?shi)\b"),
@@ -93,6 +99,9 @@ class QueryAnalysis:
     # "Besides the welfare home, what else": Chinese terms for what the answer is not.
     excluded_terms: list[str] = field(default_factory=list)
     asks_total = False  # "in total", 一共: a running total (累计, 共计) answers best
+    # Years a figure question is limited to ("in 2016 alone", 2023年…多少): a running total
+    # since 1992 does not answer them. "Since 2016" / 2016年以来 is not a limit.
+    period_years: list[str] = field(default_factory=list)
     asks_several = False  # "which towns", 哪些: a sentence listing several answers best
     # "How much revenue": the question asks for output, sales or income, not money given.
     asks_outcome: bool = False
@@ -143,6 +152,8 @@ class QueryAnalyzer:
         self._add_terms(analysis, leftovers)
         analysis.excluded_terms = self._excluded(text)
         analysis.asks_total = bool(ASKS_TOTAL.search(text.lower()))
+        if analysis.qtype in ("amount", "count"):
+            analysis.period_years = _period_years(text)
         if analysis.qtype == "count":
             self._check_counted(analysis)
         if analysis.qtype == "amount":
@@ -240,7 +251,7 @@ class QueryAnalyzer:
         known = {form for n in analysis.names for form in n.forms}
         unknown = []
         for word, tag in words_with_tags(text):
-            is_place = tag == "ns" or (len(word) >= 3 and word[-1] in ADMIN_SUFFIXES and tag.startswith("n"))
+            is_place = (tag == "ns" and len(word) >= 2) or (len(word) >= 3 and word[-1] in ADMIN_SUFFIXES and tag.startswith("n"))
             if not is_place or word in self.vocabulary or any(word in k or k in word for k in known):
                 continue
             unknown.append(word)
@@ -307,6 +318,10 @@ class QueryAnalyzer:
         """Find what a "how many" question counts; note when the corpus never names it."""
         text = analysis.text.lower()
         english = _words_after(r"how many", text)
+        measured = re.search(rf"\bhow many ({'|'.join(UNIT_NOUNS)}) of ((?:[a-z'-]+ ?){{1,4}})", text)
+        if measured:  # "how many batches of experts": counted in 批, and what is counted is experts
+            analysis.unit = analysis.unit or UNIT_NOUNS[measured.group(1)]
+            english = [w for w in _words_after("of", "of " + measured.group(2)) or []]
         if english is not None:
             words = _up_to_last_plural(english)
             for word in words:
@@ -352,11 +367,25 @@ class QueryAnalyzer:
     def _check_quantity_asked(self, analysis: QueryAnalysis) -> None:
         """"What is the installed capacity of ...": a quantity named by a noun; the answering
         figure must stand next to it, and a quantity the corpus never names is not known."""
-        words = _words_after(QUANTITY_FRAME, analysis.text.lower())
-        if not words or words[-1] not in QUANTITY_NOUNS:
+        match = re.search(r"\b" + QUANTITY_FRAME + r"((?:[a-z-]+ ){0,3}(?:" + "|".join(QUANTITY_NOUNS) + r"))\b",
+                          analysis.text.lower())
+        if not match:
+            self._check_chinese_quantity(analysis)
             return
+        words = [w for w in match.group(1).split() if w not in ENGLISH_STOPWORDS]
         analysis.counted_terms = self._translations(words)
         analysis.counted_known = bool(analysis.counted_terms)
+
+    def _check_chinese_quantity(self, analysis: QueryAnalysis) -> None:
+        """"年均降雨量是多少": the noun before 是多少 names the quantity; one the corpus never
+        uses cannot be answered by some other count."""
+        match = re.search(r"([\u4e00-\u9fff]{2,8}?)(?:是|有|为|达到?)多少[?？]?$", analysis.text)
+        if not match:
+            return
+        nouns = [w for w, tag in words_with_tags(match.group(1)) if tag.startswith("n") and len(w) >= 2]
+        if nouns:
+            analysis.counted_terms = [w for w in nouns if w in self.vocabulary]
+            analysis.counted_known = bool(analysis.counted_terms)
 
     def _check_measured(self, analysis: QueryAnalysis) -> None:
         """"How much electricity": a money figure answers only next to what is measured.
@@ -384,6 +413,11 @@ class QueryAnalyzer:
         chinese = re.search(r"(?:哪[个些家所座项一]?|什么)([\u4e00-\u9fff]{1,6})", text)
         if chinese:
             analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
+        who = re.search(r"([\u4e00-\u9fff]{2,8}?)(?:是谁|是哪位|叫什么名字)", text)
+        if who:  # 县委书记是谁: a person the reports would name by that title
+            title = [w for w, tag in words_with_tags(who.group(1)) if tag == "n" and len(w) >= 2]
+            if title and not any(w in self.vocabulary for w in title):
+                analysis.counted_known = False
         called = re.search(r"([\u4e00-\u9fff]{2,4}?)(?:的名字|的名称)?(?:叫什么|叫做什么|名叫|是什么名)", text)
         if called and not analysis.counted_terms:  # 县城道路叫什么: a name of the kind 道路
             analysis.counted_terms = [w for w in search_words(called.group(1)) if w in self.vocabulary]
@@ -472,6 +506,13 @@ def _asked_place_kind(text: str) -> str | None:
         return PLACE_KINDS[english.group(1)]
     chinese = re.search(rf"(?:哪个|哪一个|哪些|哪|什么)([{ADMIN_SUFFIXES}])", text)
     return chinese.group(1) if chinese else None
+
+
+def _period_years(text: str) -> list[str]:
+    """Years that limit the asked figure to a point or span of time, not those it runs from."""
+    chinese = re.findall(r"((?:19|20)\d{2})年(?!以来|起|至今|开始|以后|后)", text)
+    english = re.findall(r"\b(?:in|during|for|of|between|to|and)\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s+alone\b", text.lower())
+    return list(dict.fromkeys(chinese + [a or b for a, b in english]))
 
 
 def _asked_unit(text: str) -> str | None:
