@@ -178,7 +178,8 @@ class AnswerBuilder:
                 nouns = [_held_noun(group, normal) if not was_held else None
                          for group, was_held in zip(analysis.term_groups, held)]
                 share = sum(w for noun, w in zip(nouns, weights) if noun) / total
-                if (share >= TOPIC_ELSEWHERE_SHARE and _one_phrase([n for n in nouns if n], normal)
+                names = [normalize(f) for n in analysis.names for f in n.forms]
+                if (share >= TOPIC_ELSEWHERE_SHARE and _one_phrase([n for n in nouns if n], normal, names)
                         and not result.answer_figures(sentence, analysis)):
                     spoken_of = "".join(dict.fromkeys(n for n in nouns if n))
                     return f"the reports speak of {spoken_of} without stating that {_kind_word(analysis)}"
@@ -265,11 +266,14 @@ def _held_noun(group: dict[str, float], normal_sentence: str) -> str | None:
     return None
 
 
-def _one_phrase(nouns: list[str], normal_sentence: str) -> bool:
+def _one_phrase(nouns: list[str], normal_sentence: str, names: list[str] = ()) -> bool:
     """Whether two or more of the nouns stand together in the sentence, naming one thing
-    (冷链物流中心, 远程医疗中心): a single noun is too often a loose translation ("area")."""
-    spans = sorted((start, start + len(n)) for n in set(map(normalize, nouns))
-                   if (start := normal_sentence.find(n)) >= 0)
+    (冷链物流中心, 远程医疗中心), or one stands right after a name the question gives (青岛工业园):
+    a single noun alone is too often a loose translation ("area")."""
+    nouns = set(map(normalize, nouns))
+    if any(name + noun in normal_sentence for name in names for noun in nouns):
+        return True
+    spans = sorted((start, start + len(n)) for n in nouns if (start := normal_sentence.find(n)) >= 0)
     return any(later_start - end <= PHRASE_GAP for (_, end), (later_start, _) in zip(spans, spans[1:]))
 
 

@@ -84,6 +84,7 @@ SUPPLEMENT = {
     "nursery": "苗木 苗圃", "seedling": "苗木", "sapling": "苗木", "showroom": "展示馆 展厅",
     "exhibition hall": "展示馆 展厅", "parlour": "会客厅 客厅", "parlor": "会客厅 客厅",
     "bureau": "厅局 局", "department": "部门 厅局", "ministry": "部委",
+    "park": "工业园 产业园 园区 公园", "industrial park": "工业园 工业园区 产业园", "base": "基地",
 }
 
 
@@ -104,7 +105,8 @@ class Dictionary:
     :meth:`definitions` gives a simplified Chinese word's English definitions; ``english``
     holds the lower-case English words of all glosses, ``proper`` the capitalised ones that
     never occur in lower case (names: France, Guangxi), ``common_pinyin`` the toneless pinyin
-    of common words of four letters or more that no name is spelt as ("duoshao"; not "wushan").
+    of common words of four letters or more that no name is spelt as ("duoshao"; not "wushan"),
+    ``name_pinyin`` that of names of five letters or more ("wushan" 巫山).
 
     The cache is plain lines rather than JSON because every build reads it: a header, the
     ``english`` and ``proper`` words on one line each, then ``word<TAB>definition<US>...``
@@ -112,15 +114,16 @@ class Dictionary:
     corpus's words), which makes reading it half as long as reading the same data as JSON.
     """
 
-    FORMAT = 5
+    FORMAT = 6
     _UNIT = "\x1f"  # separates definitions; CC-CEDICT text holds no control characters
 
     def __init__(self, joined: dict[str, str], english: list[str], proper: list[str],
-                 common_pinyin: list[str]):
+                 common_pinyin: list[str], name_pinyin: list[str]):
         self._joined = joined  # word -> its definitions joined by _UNIT
         self.english = english
         self.proper = proper
         self.common_pinyin = common_pinyin
+        self.name_pinyin = name_pinyin
 
     def definitions(self, chinese: str) -> list[str]:
         joined = self._joined.get(chinese)
@@ -147,11 +150,11 @@ class Dictionary:
 
     @classmethod
     def _read(cls, path: Path) -> "Dictionary":
-        header, english, proper, common_pinyin, *entries = path.read_text(encoding="utf-8").split("\n")
+        header, english, proper, common_pinyin, name_pinyin, *entries = path.read_text(encoding="utf-8").split("\n")
         if json.loads(header) != {"format": cls.FORMAT, "entries": len(entries)}:
             raise ValueError(f"{path}: not a complete format-{cls.FORMAT} dictionary cache")
         joined = dict(line.split("\t", 1) for line in entries)
-        return cls(joined, english.split(" "), proper.split(" "), common_pinyin.split(" "))
+        return cls(joined, english.split(" "), proper.split(" "), common_pinyin.split(" "), name_pinyin.split(" "))
 
     @classmethod
     def _parse(cls) -> "Dictionary":
@@ -174,14 +177,15 @@ class Dictionary:
                 english.update(_LOWER_WORD.findall(_PAREN.sub(" ", definition)))
                 capitalised.update(w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}", definition))
         joined = {word: cls._UNIT.join(definitions) for word, definitions in by_word.items()}
-        return cls(joined, sorted(english), sorted(capitalised - english), sorted(common_pinyin - name_pinyin))
+        return cls(joined, sorted(english), sorted(capitalised - english), sorted(common_pinyin - name_pinyin),
+                   sorted(p for p in name_pinyin if len(p) >= 5))
 
     def _save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         entries = [f"{word}\t{definitions}" for word, definitions in self._joined.items()]
         header = json.dumps({"format": self.FORMAT, "entries": len(entries)})
         text = "\n".join([header, " ".join(self.english), " ".join(self.proper), " ".join(self.common_pinyin),
-                          *entries])
+                          " ".join(self.name_pinyin), *entries])
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
@@ -250,7 +254,7 @@ def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
         )
         bridge[word] = [[zh, round(w, 3)] for zh, w in ranked[:MAX_TARGETS]]
     return {"words": bridge, "english": dictionary.english, "proper": dictionary.proper,
-            "common_pinyin": dictionary.common_pinyin}
+            "common_pinyin": dictionary.common_pinyin, "name_pinyin": dictionary.name_pinyin}
 
 
 class Bridge:
@@ -260,6 +264,8 @@ class Bridge:
         self.proper = frozenset(data.get("proper", ()))  # names in the dictionary (France, Guangxi)
         # Pinyin of common words: "duoshao" or "qiye" typed without a Chinese keyboard, not a name.
         self.common_pinyin = frozenset(data.get("common_pinyin", ()))
+        # Pinyin of names in the dictionary ("wushan" 巫山): a real other place, not a misspelling.
+        self.name_pinyin = frozenset(data.get("name_pinyin", ()))
 
     def is_english(self, word: str) -> bool:
         return any(form in self.english for form in english_forms(word))

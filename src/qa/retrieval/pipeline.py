@@ -168,8 +168,8 @@ class Pipeline:
         if analysis.qtype == "name" and analysis.place_suffix:
             return places_of_kind(text, analysis.place_suffix, self.gazetteer, set(analysis.entities))
         figures = figures_of_kind(text, analysis.qtype, analysis.terms, analysis.unit)
-        if analysis.qtype == "amount" and not analysis.asks_outcome:
-            figures = [f for f in figures if not measures_outcome(text, f)]
+        if analysis.qtype == "amount":  # output answers output questions, and only those
+            figures = [f for f in figures if measures_outcome(text, f) == analysis.asks_outcome]
         if analysis.qtype == "count" and not analysis.unit:
             figures += counts_in_words(text, analysis.counted_terms)
         if analysis.counted_terms:  # "how many cadres": the figure next to 干部 first

@@ -33,6 +33,7 @@ ENGLISH_UNITS = {
     "tonne": "吨", "tonnes": "吨", "ton": "吨", "tons": "吨", "mu": "亩",
     "people": "人", "persons": "人", "person": "人", "individuals": "人", "times": "次",
     "households": "户", "household": "户", "kilometres": "公里", "kilometers": "公里", "km": "公里",
+    "metres": "米", "meters": "米", "square metres": "平方米", "square meters": "平方米",
 }
 
 # Nouns that name a quantity: "what is the capacity of X" asks for a figure, not a name.
@@ -145,6 +146,10 @@ class QueryAnalyzer:
         lang = "zh" if is_chinese(text) else "en"
         analysis = QueryAnalysis(question, text, lang, self._question_type(text, lang))
         analysis.unit = _asked_unit(text) if analysis.qtype == "count" else None
+        if analysis.qtype == "count" and not analysis.unit:
+            stated = re.search(r"\bin (mu|tonnes?|tons?|km|kilometres|kilometers|metres|meters|square metres|square meters)\b",
+                               text.lower())
+            analysis.unit = ENGLISH_UNITS[stated.group(1)] if stated else None  # "how large, in mu"
         chinese_names = self.gazetteer.find_chinese(text)
         latin_names, leftovers = self._latin_names(text)
         analysis.names = _in_order(text, chinese_names + latin_names)
@@ -215,15 +220,24 @@ class QueryAnalyzer:
             joined = "".join(span)
             if size > 2 or (size > 1 and span[-1] in ADMIN_WORDS):
                 continue  # "Gansu sheng" must not pass for 江苏省 by fuzzing the suffix
-            # Only words that are not English may be a misspelt name ("qingdoa", "Dalien").
+            # Only words that are not English may be a misspelt name ("qingdoa", "Dalien"), and
+            # not the exact spelling of another place the dictionary knows ("Wushan" is not Wuhan).
             if all(self.bridge.is_english(w) for w in span) or (size == 1 and len(joined) < 5):
                 continue
             fuzzy = self.gazetteer.match_latin(
                 joined, min_score=FUZZY_MIN_SCORE_LONG if len(joined) >= 8 else FUZZY_MIN_SCORE
             )
+            if fuzzy and joined in self.bridge.name_pinyin and not self._confusable(joined, fuzzy):
+                continue  # "Wushan" (巫山) is another place, not a misspelt Wuhan
             if fuzzy:
                 return fuzzy, size
         return None, 0
+
+    def _confusable(self, typed: str, match: NameMatch) -> bool:
+        """Whether the typed spelling differs from the name's only as pinyin is commonly
+        confused (n/ng, z/zh, c/ch, s/sh, l/n: "Xinshan" for Xingshan)."""
+        keys = self.gazetteer.by_name.get(match.entity, {}).get("keys", [])
+        return any(_pinyin_blur(typed) == _pinyin_blur(key) for key in keys)
 
     def _unknown_latin(self, text: str, leftovers: list[str]) -> list[str]:
         """Romanised or capitalised names that match nothing in the corpus."""
@@ -458,7 +472,7 @@ ASKS_SEVERAL = re.compile(r"\b(?:which|what) (?:[a-z-]+ )?(?!(?:does|has|was|is|
 ASKS_TOTAL = re.compile(r"\b(?:in total|total|totally|in all|altogether|all together|overall|combined|sum)\b"
                         r"|一共|总共|共计|总计|合计|累计|总额|总数")
 OUTCOME_ENGLISH = re.compile(r"\b(output|revenues?|sales?|sold|sell|selling|income|profits?|turnover|"
-                             r"earn\w*|tax(es)?|gdp|proceeds)\b")
+                             r"earn\w*|tax(es)?|gdp|proceeds|produces?|production|yields?)\b")
 
 
 def _asks_outcome(analysis: QueryAnalysis) -> bool:
@@ -506,6 +520,11 @@ def _asked_place_kind(text: str) -> str | None:
         return PLACE_KINDS[english.group(1)]
     chinese = re.search(rf"(?:哪个|哪一个|哪些|哪|什么)([{ADMIN_SUFFIXES}])", text)
     return chinese.group(1) if chinese else None
+
+
+def _pinyin_blur(spelling: str) -> str:
+    """A spelling with the commonly confused pinyin sounds merged."""
+    return re.sub(r"ng", "n", re.sub(r"([zcs])h", r"\1", spelling)).replace("l", "n")
 
 
 def _period_years(text: str) -> list[str]:

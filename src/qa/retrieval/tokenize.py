@@ -63,6 +63,7 @@ def search_words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4096)
 def is_noun(word: str) -> bool:
-    """Whether jieba reads the word as one plain noun ('n'; not a verbal noun like 建设)."""
+    """Whether jieba reads the word as one noun or name ('n', 'nz', 'ns'...; not a verbal
+    noun like 建设, 'vn')."""
     tagged = words_with_tags(word)
-    return len(tagged) == 1 and tagged[0][1] == "n"
+    return len(tagged) == 1 and tagged[0][1].startswith("n")
