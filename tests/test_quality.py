@@ -305,3 +305,36 @@ def test_everyday_words_reach_the_report_through_the_glossary(analyzer, shared_e
 def test_a_question_asking_for_several_prefers_a_list(shared_engine):
     answer = shared_engine.ask("which towns got rural nursing homes from heilongjang")
     assert "雾渡河" in answer.answer and "邓村" in answer.answer
+
+
+def test_a_figure_limited_to_a_year_needs_that_year(analyzer, shared_engine):
+    assert analyzer.run("2023年青岛市为夷陵区培训了多少人次?").period_years == ["2023"]
+    assert analyzer.run("2022年以来黑龙江新增的专项资金是多少?").period_years == []  # since 2022
+    assert analyzer.run("How much free aid did Shenzhen give in 2016 alone?").period_years == ["2016"]
+    assert not shared_engine.ask("2023年青岛市为夷陵区培训了多少人次?").answered  # 1309 is the total
+
+
+def test_a_person_or_quantity_the_reports_never_name_is_declined(shared_engine, second_engine):
+    assert not shared_engine.ask("巴東縣的縣委書記是誰?").answered
+    assert not shared_engine.ask("What is the normal storage water level of the Three Gorges reservoir?").answered
+    assert not second_engine.ask("What was Baiping District's GDP last year?").answered
+    answer = second_engine.ask("How many batches of medical expert teams has Yantai sent to Shiqiaochuan District?")
+    assert answer.answered and "批" in answer.answer
+
+
+def test_another_place_the_dictionary_knows_is_not_a_misspelling(analyzer):
+    assert "wushan" in analyzer.run("How much counterpart support funding did Wushan County receive?").unknown_names
+    assert analyzer.run("how many projects did hunan build in xinshan").entities == ["湖南", "兴山"]  # n/ng
+
+
+def test_a_place_name_jieba_splits_is_rejoined(second_engine):
+    from qa.retrieval.gazetteer import _joined_place_names
+
+    assert _joined_place_names([("石桥", "ns"), ("川区", "ns"), ("建设", "vn")]) == [("石桥川区", "ns"), ("建设", "vn")]
+    answer = second_engine.ask("Which donor city is paired with Shiqiaochuan District?")
+    assert answer.answered and "烟台" in answer.answer
+
+
+def test_output_questions_take_only_output_figures(shared_engine):
+    # The report gives the park's funding (3700万元), never its output.
+    assert not shared_engine.ask("How much does the Qingdao industrial park produce each year?").answered
