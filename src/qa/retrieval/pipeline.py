@@ -112,7 +112,8 @@ class Pipeline:
         analysis.name_sections = self._sections_naming(analysis)
         if analysis.lang == "zh" and analysis.qtype in ("amount", "count", "year"):
             analysis.topic_nouns = self._rare_nouns(analysis)
-        candidates = [self._score(row, fused, dense_scores, analysis) for row in rows]
+        best_fused = max(fused.values()) if fused else 1.0
+        candidates = [self._score(row, fused[row] / best_fused, dense_scores, analysis) for row in rows]
         candidates.sort(key=lambda c: (-c.score, c.row))
         return RetrievalResult(question, candidates, analysis, self._names_meet(analysis), self.answer_figures)
 
@@ -128,31 +129,31 @@ class Pipeline:
                 query[token] = max(query.get(token, 0.0), weight)
         return query
 
-    def _score(self, row: int, fused: dict[int, float], dense: dict[int, float], analysis) -> Candidate:
+    def _score(self, row: int, fusion: float, dense: dict[int, float], analysis) -> Candidate:
+        """``fusion``: the row's fused rank score relative to the best one (0..1]."""
         w = self.weights
-        best_fused = max(fused.values())
         context, section = self._contexts[row], self._sections[row]
         names = analysis.names
-        named = [n for n in names if any(normalize(f) in context for f in n.forms)]
+        named = [n for n, forms in zip(names, analysis.normal_forms) if any(f in context for f in forms)]
         # A name the passage does not give but its section does elsewhere counts half: the
         # section about one donor's support names the place supported once, not in every line.
         in_section = [n for n in names if section and n not in named and section in analysis.name_sections[n.entity]]
         passage = self.version.passages[row]
         features = {
-            "fusion": fused[row] / best_fused,
+            "fusion": fusion,
             "names": (len(named) + 0.5 * len(in_section)) / len(names) if names else 0.0,
-            "section": self._section_match(row, names),
+            "section": self._section_match(row, analysis),
             "terms": term_coverage(analysis, context),
             "figure": self._figure_match(passage.text, analysis),
         }
         score = sum(getattr(w, key) * value for key, value in features.items())
         return Candidate(row, passage, score, dense=float(dense[row]), features=features)
 
-    def _section_match(self, row: int, names) -> float:
+    def _section_match(self, row: int, analysis: QueryAnalysis) -> float:
         """1 when the section belongs to one of the question's names: 青岛 for the heading
         山东省青岛市, not 山东, the region around it, which other sections share."""
         owner = self._section_owners[row]
-        return 1.0 if any(normalize(f) in owner for n in names for f in n.forms) else 0.0
+        return 1.0 if any(f in owner for forms in analysis.normal_forms for f in forms) else 0.0
 
     def _figure_match(self, text: str, analysis: QueryAnalysis) -> float:
         """1 when the text states the asked kind of figure next to a topic word of the
@@ -248,5 +249,5 @@ def term_coverage(analysis: QueryAnalysis, text: str) -> float:
     if not total:
         return 0.0
     normal = normalize(text)
-    hit = sum(w for g, w in zip(analysis.term_groups, weights) if any(normalize(t) in normal for t in g))
+    hit = sum(w for g, w in zip(analysis.normal_groups, weights) if any(t in normal for t in g))
     return hit / total

@@ -6,6 +6,7 @@ rule names a place or a figure of any particular report.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from qa.retrieval.bridge import ENGLISH_STOPWORDS, Bridge
 from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch
 from qa.retrieval.tokenize import search_words, words_with_tags
-from qa.text import is_chinese, normalize_spaces
+from qa.text import is_chinese, normalize, normalize_spaces
 
 # A Latin word made only of pinyin syllables (a romanised Chinese name, maybe misspelt).
 _PINYIN = re.compile(
@@ -113,9 +114,25 @@ class QueryAnalysis:
     def entities(self) -> list[str]:
         return [n.entity for n in self.names]
 
+    # Normalised spellings, computed once per question: every candidate passage is checked
+    # against them, and re-normalising per passage was a good part of the re-scoring time.
+    @functools.cached_property
+    def normal_forms(self) -> list[tuple[str, ...]]:
+        """Each name's spellings, normalised, in the order of ``names``."""
+        return [tuple(normalize(f) for f in n.forms) for n in self.names]
+
+    @functools.cached_property
+    def normal_groups(self) -> list[tuple[str, ...]]:
+        """Each term group's terms, normalised, in the order of ``term_groups``."""
+        return [tuple(normalize(t) for t in group) for group in self.term_groups]
+
     def dense_text(self) -> str:
         """The question with its names and topic words added in Chinese, for the encoder."""
-        extra = [n.forms[-1] for n in self.names] + [t for t, w in self.terms.items() if w >= 1.0]
+        # One term per question word (its best translation): the alternatives ("build" ->
+        # 建设 | 建成 | 搭建) add encoder time, not meaning; lexical search still uses them all.
+        best = [next(iter(group)) for group in self.term_groups
+                if group and max(group.values()) >= 1.0 and next(iter(group.values())) >= 1.0]
+        extra = [n.forms[-1] for n in self.names] + best
         extra = [t for t in dict.fromkeys(extra) if t not in self.text]
         # A term inside another added term (园区 in 工业园区) adds nothing but encoder time.
         addition = " ".join(t for t in extra if not any(t != other and t in other for other in extra))
