@@ -9,7 +9,7 @@ from dataclasses import dataclass
 NUMBER = r"\d+(?:[.,]\d+)*"
 APPROX = r"(?:多|余|几)?"
 MONEY_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:元|美元)")
-COUNT_UNITS = ("人次", "平方米", "公里", "千米", "个", "所", "名", "人", "家", "批", "项", "次", "吨",
+COUNT_UNITS = ("人次", "平方公里", "平方米", "公顷", "公里", "千米", "个", "所", "名", "人", "家", "批", "项", "次", "吨",
                "亩", "座", "条", "户", "套", "台", "辆", "米", "期", "场", "种", "类", "处", "支", "位", "棵", "株", "册", "张", "间", "头", "年",
                "轮", "件")
 COUNT_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:{'|'.join(COUNT_UNITS)})")
@@ -45,7 +45,8 @@ def _find_figures(text: str, kind: str) -> list[Figure]:
 
 
 # Units that count the same things: a question about 名 (people) is answered by 人 or 人次.
-UNIT_FAMILIES = [{"名", "人", "人次", "位"}, {"个", "项"}, {"所", "座"}, {"米", "公里", "千米"}]
+UNIT_FAMILIES = [{"名", "人", "人次", "位"}, {"个", "项"}, {"所", "座"}, {"米", "公里", "千米"},
+                 {"亩", "平方米", "公顷", "平方公里"}]
 
 
 def unit_of(figure: str) -> str:
@@ -55,7 +56,7 @@ def unit_of(figure: str) -> str:
     return ""
 
 
-MEASURES = {"人次", "平方米", "公里", "千米", "吨", "亩", "米", "年", "次"}
+MEASURES = {"人次", "平方公里", "平方米", "公顷", "公里", "千米", "吨", "亩", "米", "年", "次"}
 # Measures, and the units for people: 个 does not stand for them (42个团队 are not 42 experts).
 NOT_FOR_GE = MEASURES | {"名", "人", "位"}
 

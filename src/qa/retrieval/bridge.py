@@ -85,6 +85,7 @@ SUPPLEMENT = {
     "exhibition hall": "展示馆 展厅", "parlour": "会客厅 客厅", "parlor": "会客厅 客厅",
     "bureau": "厅局 局", "department": "部门 厅局", "ministry": "部委",
     "park": "工业园 产业园 园区 公园", "industrial park": "工业园 工业园区 产业园", "base": "基地",
+    "pair": "结对 结成", "twin": "结对 结成", "partner": "结对 合作",
 }
 
 

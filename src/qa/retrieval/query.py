@@ -34,7 +34,7 @@ ENGLISH_UNITS = {
     "tonne": "吨", "tonnes": "吨", "ton": "吨", "tons": "吨", "mu": "亩",
     "people": "人", "persons": "人", "person": "人", "individuals": "人", "times": "次",
     "households": "户", "household": "户", "kilometres": "公里", "kilometers": "公里", "km": "公里",
-    "metres": "米", "meters": "米", "square metres": "平方米", "square meters": "平方米",
+    "metres": "米", "meters": "米", "square metres": "平方米", "square meters": "平方米", "hectares": "公顷",
 }
 
 # Nouns that name a quantity: "what is the capacity of X" asks for a figure, not a name.
@@ -54,7 +54,8 @@ QTYPE_PATTERNS = {
         ("amount", r"\b(how much|what amount|how large a sum)\b"),
         ("count", r"\bhow many\b|\bnumber of\b"),
         ("count", r"\bhow (?:tall|high|long|big|large|wide|deep|far|heavy|old)\b"),
-        ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment)\b"),
+        ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment)\b"
+                   r"|\bwhat did\b.*\bcost\b|\bhow expensive\b"),
         ("count", r"\b" + QUANTITY_FRAME + r"(?:[a-z-]+ ){0,3}(?:" + "|".join(QUANTITY_NOUNS) + r")\b"),
         ("name", r"\b(which|what|who|whom|name)\b"),
         # Chinese question words typed in pinyin ("Hunan you jige tingju", "zijin shi duoshao").
@@ -164,9 +165,11 @@ class QueryAnalyzer:
         analysis = QueryAnalysis(question, text, lang, self._question_type(text, lang))
         analysis.unit = _asked_unit(text) if analysis.qtype == "count" else None
         if analysis.qtype == "count" and not analysis.unit:
-            stated = re.search(r"\bin (mu|tonnes?|tons?|km|kilometres|kilometers|metres|meters|square metres|square meters)\b",
-                               text.lower())
+            stated = re.search(r"\bin (?:[a-z]+ or )?(mu|hectares|tonnes?|tons?|km|kilometres|kilometers|metres|meters"
+                               r"|square metres|square meters)\b", text.lower())
             analysis.unit = ENGLISH_UNITS[stated.group(1)] if stated else None  # "how large, in mu"
+            if not analysis.unit and re.search(r"\bhow (?:large|big)\b|多大", text.lower()):
+                analysis.unit = "亩"  # the size of a place: any unit of area answers
         chinese_names = self.gazetteer.find_chinese(text)
         latin_names, leftovers = self._latin_names(text)
         analysis.names = _in_order(text, chinese_names + latin_names)
