@@ -338,3 +338,11 @@ def test_a_place_name_jieba_splits_is_rejoined(second_engine):
 def test_output_questions_take_only_output_figures(shared_engine):
     # The report gives the park's funding (3700万元), never its output.
     assert not shared_engine.ask("How much does the Qingdao industrial park produce each year?").answered
+
+
+def test_size_and_cost_questions_ask_for_the_right_figure(analyzer, second_engine):
+    assert analyzer.run("How large is the Qingdao Industrial Park in Yiling, in hectares or mu?").unit in ("公顷", "亩")
+    assert analyzer.run("How many hectares is the park, in hectares?").unit == "公顷"
+    assert analyzer.run("How big is the Qingdao Industrial Park?").unit == "亩"
+    assert analyzer.run("What did the Luhe Bridge in Hexi cost to build?").qtype == "amount"
+    assert not second_engine.ask("What did the Luhe Bridge in Hexi cost to build?").answered
