@@ -136,7 +136,7 @@ class AnswerBuilder:
         names: a year or amount from another place's paragraph never answers."""
         candidate = result.candidates[choice.rank - 1]
         context = normalize(f"{candidate.passage.section or ''}\n{candidate.passage.text}")
-        return all(any(normalize(f) in context for f in n.forms) for n in result.analysis.names)
+        return _names_all_in(result.analysis, context)
 
     @staticmethod
     def _score_sentence(rank: int, unit: int, candidate: Candidate, sentence: str, analysis, wanted, result) -> _Choice:
@@ -145,8 +145,8 @@ class AnswerBuilder:
         terms = term_coverage(analysis, sentence)
         section = normalize(candidate.passage.section or "")
         # Names count where the section heading does not already supply them.
-        names = sum(1 for n in analysis.names if any(normalize(f) in normal for f in n.forms)
-                    and not any(normalize(f) in section for f in n.forms))
+        names = sum(1 for forms in analysis.normal_forms
+                    if any(f in normal for f in forms) and not any(f in section for f in forms))
         overlap = len(wanted & _bigrams(sentence)) / (len(wanted) or 1)
         # The passage's own rank counts, but a sentence that holds the asked kind of figure
         # and the question's terms can come from a lower-ranked passage.
@@ -167,9 +167,10 @@ class AnswerBuilder:
         weights = analysis.group_weights or [1.0] * len(analysis.term_groups)
         total = sum(weights) or 1.0
         held = _groups_held(analysis, choice.sentence)
+        names = [f for forms in analysis.normal_forms for f in forms]
         for rank, candidate in enumerate(result.candidates[:TOPIC_POOL], start=1):
             context = normalize(f"{candidate.passage.section or ''}\n{candidate.passage.text}")
-            if not all(any(normalize(f) in context for f in n.forms) for n in analysis.names):
+            if not _names_all_in(analysis, context):
                 continue  # a passage about other places
             for unit, sentence in enumerate(_answer_units(candidate.passage.text)):
                 if rank == choice.rank and abs(unit - choice.unit) <= 1:
@@ -178,7 +179,6 @@ class AnswerBuilder:
                 nouns = [_held_noun(group, normal) if not was_held else None
                          for group, was_held in zip(analysis.term_groups, held)]
                 share = sum(w for noun, w in zip(nouns, weights) if noun) / total
-                names = [normalize(f) for n in analysis.names for f in n.forms]
                 if (share >= TOPIC_ELSEWHERE_SHARE and _one_phrase([n for n in nouns if n], normal, names)
                         and not result.answer_figures(sentence, analysis)):
                     spoken_of = "".join(dict.fromkeys(n for n in nouns if n))
@@ -254,7 +254,12 @@ def _kind_word(analysis) -> str:
 
 def _groups_held(analysis, sentence: str) -> list[bool]:
     normal = normalize(sentence)
-    return [any(normalize(t) in normal for t in group) for group in analysis.term_groups]
+    return [any(t in normal for t in group) for group in analysis.normal_groups]
+
+
+def _names_all_in(analysis, normal_text: str) -> bool:
+    """Whether the (normalised) text names every place the question names."""
+    return all(any(f in normal_text for f in forms) for forms in analysis.normal_forms)
 
 
 def _held_noun(group: dict[str, float], normal_sentence: str) -> str | None:

@@ -20,7 +20,7 @@ from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.gazetteer import Gazetteer, heading_names
 from qa.retrieval.lexical import BM25
 from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
-from qa.retrieval.tokenize import lexical_tokens, words_with_tags
+from qa.retrieval.tokenize import lexical_tokens
 from qa.store import IndexVersion
 from qa.text import normalize
 from qa.types import Passage
@@ -179,10 +179,10 @@ class Pipeline:
 
     def _rare_nouns(self, analysis: QueryAnalysis) -> list[str]:
         """The question's own nouns that few passages hold (see RARE_NOUN_SHARE)."""
-        forms = [normalize(f) for n in analysis.names for f in n.forms]
+        forms = [f for name_forms in analysis.normal_forms for f in name_forms]
         limit = max(1, int(len(self.version.passages) * RARE_NOUN_SHARE))
         nouns = []
-        for word, tag in words_with_tags(analysis.text):
+        for word, tag in analysis.tagged_words:
             if tag != "n" or len(word) < 2 or word in FRAME_NOUNS or word not in self.analyzer.vocabulary:
                 continue
             if any(word in form or form in word for form in forms):

@@ -127,12 +127,17 @@ class QueryAnalysis:
         """Each term group's terms, normalised, in the order of ``term_groups``."""
         return [tuple(normalize(t) for t in group) for group in self.term_groups]
 
+    @functools.cached_property
+    def tagged_words(self) -> list[tuple[str, str]]:
+        """jieba's (word, part-of-speech) pairs for the question, tagged once: the analysis
+        and the pipeline both read them."""
+        return words_with_tags(self.text)
+
     def dense_text(self) -> str:
         """The question with its names and topic words added in Chinese, for the encoder."""
         # One term per question word (its best translation): the alternatives ("build" ->
         # 建设 | 建成 | 搭建) add encoder time, not meaning; lexical search still uses them all.
-        best = [next(iter(group)) for group in self.term_groups
-                if group and max(group.values()) >= 1.0 and next(iter(group.values())) >= 1.0]
+        best = [next(iter(group)) for group in self.term_groups if group and next(iter(group.values())) >= 1.0]
         extra = [n.forms[-1] for n in self.names] + best
         extra = [t for t in dict.fromkeys(extra) if t not in self.text]
         # A term inside another added term (园区 in 工业园区) adds nothing but encoder time.
@@ -164,12 +169,6 @@ class QueryAnalyzer:
         lang = "zh" if is_chinese(text) else "en"
         analysis = QueryAnalysis(question, text, lang, self._question_type(text, lang))
         analysis.unit = _asked_unit(text) if analysis.qtype == "count" else None
-        if analysis.qtype == "count" and not analysis.unit:
-            stated = re.search(r"\bin (?:[a-z]+ or )?(mu|hectares|tonnes?|tons?|km|kilometres|kilometers|metres|meters"
-                               r"|square metres|square meters)\b", text.lower())
-            analysis.unit = ENGLISH_UNITS[stated.group(1)] if stated else None  # "how large, in mu"
-            if not analysis.unit and re.search(r"\bhow (?:large|big)\b|多大", text.lower()):
-                analysis.unit = "亩"  # the size of a place: any unit of area answers
         chinese_names = self.gazetteer.find_chinese(text)
         latin_names, leftovers = self._latin_names(text)
         analysis.names = _in_order(text, chinese_names + latin_names)
@@ -284,7 +283,7 @@ class QueryAnalyzer:
             return []
         known = {form for n in analysis.names for form in n.forms}
         unknown = []
-        for word, tag in words_with_tags(text):
+        for word, tag in analysis.tagged_words:
             is_place = (tag == "ns" and len(word) >= 2) or (len(word) >= 3 and word[-1] in ADMIN_SUFFIXES and tag.startswith("n"))
             if not is_place or word in self.vocabulary or any(word in k or k in word for k in known):
                 continue
@@ -305,13 +304,10 @@ class QueryAnalyzer:
         if analysis.qtype == "year":  # "since when": the frame of the question, not its topic (以来)
             content = [w for w in content if w != "since"]
         analysis.content_words = len(content)
-        i = 0
-        while i < len(content):
-            size, options = self._translate_at(content, i)
+        for size, options in self._translated_runs(content):
             if options:
                 analysis.bridged_words += size
                 groups.append(dict(options))
-            i += size
         forms = [form for name in analysis.names for form in name.forms]
         kept = []
         for group in groups:
@@ -341,12 +337,8 @@ class QueryAnalyzer:
                 break
             if word not in ENGLISH_STOPWORDS and not self.gazetteer.match_latin(word, 100):
                 words.append(word)
-        terms, i = [], 0
-        while i < len(words):  # phrases first: "welfare home" is 福利院, not 福利 + 故里
-            size, options = self._translate_at(words, i)
-            terms += [zh for zh, _weight in options]
-            i += size
-        return terms
+        # Phrases first: "welfare home" is 福利院, not 福利 + 故里.
+        return [zh for _size, options in self._translated_runs(words) for zh, _weight in options]
 
     def _check_counted(self, analysis: QueryAnalysis) -> None:
         """Find what a "how many" question counts; note when the corpus never names it."""
@@ -464,6 +456,15 @@ class QueryAnalyzer:
                 terms += [zh for zh, _weight in self.bridge.translate(word)]
         return terms
 
+    def _translated_runs(self, words: list[str]):
+        """(words used, Chinese options) for each run of the words, left to right: a phrase
+        where one translates as a whole, else one word (see _translate_at)."""
+        i = 0
+        while i < len(words):
+            size, options = self._translate_at(words, i)
+            yield size, options
+            i += size
+
     def _translate_at(self, words: list[str], i: int) -> tuple[int, list[tuple[str, float]]]:
         """Chinese terms for the word(s) at i: an English phrase ("middle school" is 中学, not
         中央 + 学校), a single English word, or a pinyin spelling of a corpus word."""
@@ -561,9 +562,16 @@ def _asked_unit(text: str) -> str | None:
     match = re.search(rf"(?:多少|几)({units})", text)
     if match:
         return match.group(1)
-    dimension = re.search(r"多(高|长|深|宽|远|重)|\bhow (tall|high|deep|wide|far|heavy)\b", text.lower())
+    lowered = text.lower()
+    dimension = re.search(r"多(高|长|深|宽|远|重)|\bhow (tall|high|deep|wide|far|heavy)\b", lowered)
     if dimension:  # "how tall": only a length answers, in any length unit
         return DIMENSION_UNITS[dimension.group(1) or dimension.group(2)]
+    stated = re.search(r"\bin (?:[a-z]+ or )?(mu|hectares|tonnes?|tons?|km|kilometres|kilometers|metres|meters"
+                       r"|square metres|square meters)\b", lowered)
+    if stated:  # "how large, in mu"
+        return ENGLISH_UNITS[stated.group(1)]
+    if re.search(r"\bhow (?:large|big)\b|多大", lowered):
+        return "亩"  # the size of a place: any unit of area answers
     return None
 
 
