@@ -346,3 +346,70 @@ def test_size_and_cost_questions_ask_for_the_right_figure(analyzer, second_engin
     assert analyzer.run("How big is the Qingdao Industrial Park?").unit == "亩"
     assert analyzer.run("What did the Luhe Bridge in Hexi cost to build?").qtype == "amount"
     assert not second_engine.ask("What did the Luhe Bridge in Hexi cost to build?").answered
+
+
+def test_question_words_and_counted_words_typed_in_pinyin(analyzer):
+    assert analyzer.run("Qingdao gongyeyuan in Yiling opened in which nian?").qtype == "year"
+    analysis = analyzer.run("Shanghai zai Yiling jian le duoshao xuexiao?")
+    assert analysis.qtype == "count" and analysis.counted_known and "学校" in analysis.counted_terms
+    analysis = analyzer.run("Heilongjiang gave Yiling how much zhuanxiang zijin?")
+    assert analysis.qtype == "amount" and analysis.counted_known  # 专项资金, a corpus word in pinyin
+
+
+def test_a_counting_unit_alone_is_what_is_counted(analyzer):
+    assert analyzer.run("Yantai sent how many batches?").unit == "批"
+    assert analyzer.run("Number of schools Shanghai built in Yiling?").counted_terms  # "number of" counts
+
+
+def test_questions_about_nothing_the_reports_speak_of_are_declined(shared_engine, second_engine):
+    for engine, question in ((shared_engine, "Zigui weather forecast for the weekend, please"),
+                             (second_engine, "明天柏坪区天气怎么样?"),
+                             (shared_engine, "Yichang reganmian zenme zuo, any recipe?")):
+        assert not engine.ask(question).answered, question
+
+
+def test_the_kind_of_a_named_thing_is_read_from_the_question(shared_engine, analyzer):
+    analysis = analyzer.run("What is the name of the building Beijing funded at Badong No. 1 Middle School?")
+    assert analysis.kind_heads == ["楼"] and "建设" not in analysis.terms  # a building, not "build"
+    assert "一中" in analysis.terms and "中学" not in analysis.terms  # No. 1 Middle School is 一中
+    answer = shared_engine.ask("Beijing paid for a building at Badong No. 1 Middle School. What's it called?")
+    assert answer.answered and "北京楼" in answer.answer
+
+
+def test_a_person_is_named_with_a_title(shared_engine):
+    from qa.retrieval.tokenize import names_a_person
+
+    assert names_a_person("时任市长张伟,出席仪式") and names_a_person("张伟同志带队")
+    assert not names_a_person("开通“静安·夷陵”号旅游专列") and not names_a_person("派出果树专家23名")
+    assert not shared_engine.ask("What is the name of the Qingdao official who led the cadres sent to Yiling?").answered
+
+
+def test_money_for_a_list_of_projects_is_not_what_one_of_them_cost(shared_engine):
+    assert not shared_engine.ask("How much did the Zigui Yangtze River highway bridge cost Wuhan?").answered
+    answer = shared_engine.ask("Wuhan and Zigui worked together on eight economic projects. How much investment was that?")
+    assert answer.answered and "17亿元" in answer.answer
+
+
+def test_a_noun_is_named_with_a_character_inside_it():
+    from qa.figures import counts_noun
+
+    assert counts_noun("累计销售农特产品1.9亿元", "农产品")
+    assert not counts_noun("累计销售农产1.9亿元", "农产品")
+
+
+def test_a_thing_named_twice_in_a_sentence_is_found_at_either_mention(second_engine):
+    # 猕猴桃 stands alone in 发展猕猴桃产业 and in 猕猴桃基地; the base's cost is never given.
+    assert not second_engine.ask("How much money did Chengdu put into the kiwi fruit base in Baiping?").answered
+
+
+def test_a_percentage_needs_a_percentage(analyzer, shared_engine):
+    assert analyzer.run("By what percentage did Yiling's citrus exports grow?").unit == "%"
+    assert not shared_engine.ask("By what percentage did Yiling's citrus exports grow?").answered
+
+
+def test_one_unit_table_serves_figures_and_questions():
+    from qa.units import ENGLISH_UNITS, GROUP_NOUNS, unit_of, units_compatible
+
+    assert ENGLISH_UNITS["tonnes"] == "吨" and GROUP_NOUNS["batches"] == "批"
+    assert unit_of("3.6万人次") == "人次" and unit_of("28所") == "所"
+    assert units_compatible("名", "人次") and units_compatible("亩", "公顷") and not units_compatible("米", "亩")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from qa.figures import counts_noun, english_reading
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
-from qa.retrieval.tokenize import is_noun
+from qa.retrieval.tokenize import is_noun, names_a_person
 from qa.text import normalize, split_sentences
 from qa.types import Answer, Citation
 
@@ -69,6 +69,8 @@ class AnswerBuilder:
         choice = self._choose(result)
         if choice is None:
             return self._refuse(question, citations, zh, f"no cited sentence states that {_kind_word(analysis)}")
+        if analysis.asks_person and not names_a_person(choice.sentence):
+            return self._refuse(question, citations, zh, "the reports name no such person")
         elsewhere = self._topic_elsewhere(choice, result)
         if elsewhere:
             return self._refuse(question, citations, zh, elsewhere)
@@ -91,7 +93,9 @@ class AnswerBuilder:
         if not result.names_meet:
             return "the reports never mention " + " and ".join(n.forms[-1] for n in analysis.names) + " together"
         top = result.candidates[0]
-        if not analysis.names and analysis.bridged_words * 2 < analysis.content_words:
+        # Without a name or a question word to go on, the topic words are all there is.
+        if ((not analysis.names or analysis.qtype == "other")
+                and analysis.bridged_words * 2 < analysis.content_words):
             return "most of the question's words never occur in the reports"
         if top.score < self.threshold:
             return f"the best passage matches too weakly (score {top.score:.2f} < {self.threshold:.2f})"
@@ -103,7 +107,7 @@ class AnswerBuilder:
         question's topic words when it has any (not just any figure near the right name)."""
         analysis = result.analysis
         if analysis.qtype not in ("amount", "count", "year"):
-            return True
+            return all(normalize(t) in normalize(choice.sentence) for t in analysis.topic_nouns)
         topical = any(w >= 1.0 for w in analysis.terms.values())  # a gloss that is the word alone
         if choice.figure is None or not (choice.has_terms or not topical):
             return False
@@ -114,6 +118,8 @@ class AnswerBuilder:
             return False
         if not all(year in sentence for year in analysis.period_years):
             return False  # "in 2016 alone": a total since 1992 is not that figure
+        if analysis.qtype == "amount" and not analysis.asks_total and _spent_on_a_list(analysis, sentence, choice.figure):
+            return False
         return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
     # -- choosing the sentence ------------------------------------------------------------
@@ -222,8 +228,10 @@ def _intent_bonus(analysis, sentence: str, normal: str) -> float:
     bonus = 0.0
     if _asks_for_a_designation(analysis) and _new_quoted_name(sentence, analysis.text):
         bonus += QUOTED_NAME_BONUS
-    names_asked_kind = any(normalize(t) in normal for t in analysis.counted_terms) or (
-        _asks_for_a_designation(analysis) and any(_names_of_kind(normal, t) for t in analysis.counted_terms))
+    names_asked_kind = (
+        any(normalize(t) in normal for t in analysis.counted_terms)
+        or (_asks_for_a_designation(analysis) and any(_names_of_kind(normal, t) for t in analysis.counted_terms))
+        or any(_names_of_kind(normal, head) for head in analysis.kind_heads))
     if analysis.qtype == "name" and names_asked_kind:
         bonus += ASKED_KIND_BONUS
     if analysis.asks_total and TOTAL_MARKERS.search(normal):
@@ -237,6 +245,40 @@ def _intent_bonus(analysis, sentence: str, normal: str) -> float:
         held = sum(1 for t in analysis.excluded_terms if normalize(t) in normal)
         bonus -= EXCLUDED_PENALTY * held / len(analysis.excluded_terms)
     return bonus
+
+
+# A run of items ending in 等 ("县一中、县人民医院等", "秭归长江公路大桥等8个项目"): what follows
+# is said of them all.
+_LISTED = re.compile(r"[^,，;；。:：、]+(?:、[^,，;；。:：、]+)*等(\d+|[一二三四五六七八九十]+)?")
+_NUMBER_WORDS = dict(zip("one two three four five six seven eight nine ten eleven twelve".split(),
+                         "一 二 三 四 五 六 七 八 九 十 十一 十二".split()))
+
+
+def _spent_on_a_list(analysis, normal_sentence: str, figure: str) -> bool:
+    """Whether the question's thing is only one item of a list and the money figure comes
+    after the list: 17亿元 invested in 秭归长江公路大桥等8个经济项目 is not what the bridge cost."""
+    nouns = [n for group in analysis.term_groups if (n := _held_noun(group, normal_sentence))]
+    at = normal_sentence.find(normalize(figure))
+    asked_sizes = _numbers_in(analysis.text)
+    lists = [m.span() for m in _LISTED.finditer(normal_sentence)
+             if m.end() <= at and not (m.group(1) and m.group(1) in asked_sizes)]  # "the eight projects"
+    if not nouns or not lists:
+        return False
+
+    def listed_only(noun: str) -> bool:
+        spots = [m.start() for m in re.finditer(re.escape(normalize(noun)), normal_sentence)]
+        return all(any(start <= spot < end for start, end in lists) for spot in spots)
+
+    return any(listed_only(noun) for noun in nouns)
+
+
+def _numbers_in(text: str) -> set[str]:
+    """The question's small numbers, as digits and as Chinese numerals ("eight" -> 8, 八)."""
+    found = set(re.findall(r"\d+", text)) | set(re.findall(r"[一二三四五六七八九十]+", text))
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _NUMBER_WORDS:
+            found |= {_NUMBER_WORDS[word], str(list(_NUMBER_WORDS).index(word) + 1)}
+    return found
 
 
 def _quoted_first(citations: list[Citation], quoted_rank: int) -> list[Citation]:
@@ -265,7 +307,7 @@ def _names_all_in(analysis, normal_text: str) -> bool:
 def _held_noun(group: dict[str, float], normal_sentence: str) -> str | None:
     """The group's term that the sentence holds, when it is a noun (冷链, 中心): verbs such
     as "build" or "help" are worded too many ways to tell what a question is about."""
-    for term in group:
+    for term in sorted(group, key=len, reverse=True):  # 第二中学 rather than the 二中 inside it
         if normalize(term) in normal_sentence and is_noun(term):
             return term
     return None
@@ -278,8 +320,10 @@ def _one_phrase(nouns: list[str], normal_sentence: str, names: list[str] = ()) -
     nouns = set(map(normalize, nouns))
     if any(name + noun in normal_sentence for name in names for noun in nouns):
         return True
-    spans = sorted((start, start + len(n)) for n in nouns if (start := normal_sentence.find(n)) >= 0)
-    return any(later_start - end <= PHRASE_GAP for (_, end), (later_start, _) in zip(spans, spans[1:]))
+    # Every mention: 猕猴桃 stands alone in 发展猕猴桃产业 and before 基地 in 猕猴桃基地.
+    spans = sorted((m.start(), m.end(), noun) for noun in nouns for m in re.finditer(re.escape(noun), normal_sentence))
+    return any(later[0] - earlier[1] <= PHRASE_GAP and later[2] != earlier[2]
+               for earlier, later in zip(spans, spans[1:]))
 
 
 def _answer_units(text: str) -> list[str]:

@@ -6,13 +6,12 @@ import functools
 import re
 from dataclasses import dataclass
 
+from qa.units import LONGEST_FIRST, READINGS, unit_of, units_compatible
+
 NUMBER = r"\d+(?:[.,]\d+)*"
 APPROX = r"(?:多|余|几)?"
 MONEY_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:元|美元)")
-COUNT_UNITS = ("人次", "平方公里", "平方米", "公顷", "公里", "千米", "个", "所", "名", "人", "家", "批", "项", "次", "吨",
-               "亩", "座", "条", "户", "套", "台", "辆", "米", "期", "场", "种", "类", "处", "支", "位", "棵", "株", "册", "张", "间", "头", "年",
-               "轮", "件")
-COUNT_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:{'|'.join(COUNT_UNITS)})")
+COUNT_RE = re.compile(rf"{NUMBER}{APPROX}(?:万|亿|千|百)?{APPROX}(?:{'|'.join(LONGEST_FIRST)})")
 YEAR_RE = re.compile(r"(?:1[89]|20)\d{2}年")
 NEAR_CHARS = 12  # a count "of schools" sits within this many characters of 学校
 
@@ -42,34 +41,6 @@ def _find_figures(text: str, kind: str) -> list[Figure]:
         found = [f for f in found if not any(s <= f.start < e for s, e in money)]
         found = [f for f in found if not YEAR_RE.match(text, f.start)]
     return found
-
-
-# Units that count the same things: a question about 名 (people) is answered by 人 or 人次.
-UNIT_FAMILIES = [{"名", "人", "人次", "位"}, {"个", "项"}, {"所", "座"}, {"米", "公里", "千米"},
-                 {"亩", "平方米", "公顷", "平方公里"}]
-
-
-def unit_of(figure: str) -> str:
-    for unit in sorted(COUNT_UNITS, key=len, reverse=True):
-        if figure.endswith(unit):
-            return unit
-    return ""
-
-
-MEASURES = {"人次", "平方公里", "平方米", "公顷", "公里", "千米", "吨", "亩", "米", "年", "次"}
-# Measures, and the units for people: 个 does not stand for them (42个团队 are not 42 experts).
-NOT_FOR_GE = MEASURES | {"名", "人", "位"}
-
-
-def units_compatible(asked: str, found: str) -> bool:
-    if asked == found:
-        return True
-    if found == "个" and asked not in NOT_FOR_GE:
-        return True  # the general classifier counts anything: 11个大型企业 answers 多少家企业
-    if asked == "个" and found not in MEASURES:
-        return True  # and is asked with anything: 多少个干部 is answered by 47名
-
-    return any(asked in family and found in family for family in UNIT_FAMILIES)
 
 
 # What a money figure may measure besides money given or spent: output, sales, income. A
@@ -106,8 +77,7 @@ def figures_of_kind(
 
 
 CHINESE_NUMBER = r"[一二两三四五六七八九十百千万亿]+(?:多|余)?"
-_UNITS = "|".join(COUNT_UNITS)
-_UNITS_LONGEST_FIRST = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
+_UNITS_LONGEST_FIRST = "|".join(LONGEST_FIRST)
 
 
 def counts_in_words(text: str, nouns) -> list[Figure]:
@@ -122,7 +92,15 @@ def counts_in_words(text: str, nouns) -> list[Figure]:
 def counts_noun(text: str, noun: str) -> bool:
     """Whether the text names the noun, or counts its head character: 城市 is counted in
     "4个市", 乡村 in "15个村" (a Chinese compound's last character names its kind)."""
-    return noun in text or bool(re.search(rf"\d(?:{_UNITS})?{re.escape(noun[-1])}", text))
+    return (noun in text or bool(re.search(rf"\d(?:{_UNITS_LONGEST_FIRST})?{re.escape(noun[-1])}", text))
+            or (len(noun) >= 3 and bool(_with_one_more_character(noun).search(text))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _with_one_more_character(noun: str) -> re.Pattern:
+    """The noun with one character inserted inside it: 农产品 is named by 农特产品 and 农副产品."""
+    return re.compile("|".join(re.escape(noun[:i]) + r"[\u4e00-\u9fff]" + re.escape(noun[i:])
+                               for i in range(1, len(noun))))
 
 
 def distance_to_terms(text: str, figure: Figure, terms) -> int:
@@ -158,8 +136,7 @@ def english_reading(figure: str) -> str | None:
         value = float(number.replace(",", "")) * _MULTIPLIERS[multiplier]
     except ValueError:
         return None
-    unit_word = {"元": "yuan", "美元": "US dollars", "人次": "person-times", "人": "people",
-                 "吨": "tonnes", "亩": "mu", "册": "volumes"}.get(unit, "")
+    unit_word = {"元": "yuan", "美元": "US dollars", **READINGS}.get(unit, "")
     more = "more than " if (approx1 or approx2) in ("多", "余") else "about "
     return f"{more}{_magnitude(value)} {unit_word}".strip()
 

@@ -88,6 +88,21 @@ SUPPLEMENT = {
     "pair": "结对 结成", "twin": "结对 结成", "partner": "结对 合作",
 }
 
+# The character that names of a kind end with: 北京楼 is a building, 武汉路 a road, 朝天吼房车
+# 露营地 a campground. For "what is the building called" and "which bridge". General Chinese,
+# like the glossary above; CC-CEDICT glosses these kinds with words a report seldom uses (大楼).
+NAME_HEADS = {
+    "building": "楼", "tower": "楼 塔", "road": "路", "street": "路 街", "avenue": "路 街 道", "bridge": "桥",
+    "park": "园", "garden": "园", "orchard": "园", "plantation": "园 场", "kindergarten": "园",
+    "school": "校 中 学", "college": "院 校", "hospital": "院", "clinic": "院 所 室", "home": "院",
+    "company": "司", "firm": "司", "enterprise": "司 业", "factory": "厂", "plant": "厂", "mill": "厂",
+    "temple": "寺 庙", "museum": "馆", "hall": "馆 厅 堂", "library": "馆", "stadium": "馆 场", "gym": "馆",
+    "station": "站", "market": "场", "square": "场", "plaza": "场", "farm": "场", "airport": "场",
+    "campground": "地", "campsite": "地", "base": "地", "village": "村", "town": "镇", "community": "区",
+    "estate": "区", "zone": "区", "centre": "心", "center": "心", "reservoir": "库", "port": "港",
+    "hotel": "店 馆", "project": "程 目", "programme": "程 划", "program": "程 划",
+}
+
 
 def _plain(text: str) -> str:
     """Control characters (tab, newline, the cache's separator) as spaces."""

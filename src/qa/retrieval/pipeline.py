@@ -20,7 +20,7 @@ from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.gazetteer import Gazetteer, heading_names
 from qa.retrieval.lexical import BM25
 from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
-from qa.retrieval.tokenize import lexical_tokens
+from qa.retrieval.tokenize import is_noun, lexical_tokens
 from qa.store import IndexVersion
 from qa.text import normalize
 from qa.types import Passage
@@ -111,7 +111,9 @@ class Pipeline:
         dense_scores = dict(zip(rows, (self.version.vectors[rows] @ vector).tolist()))
         analysis.name_sections = self._sections_naming(analysis)
         if analysis.lang == "zh" and analysis.qtype in ("amount", "count", "year"):
-            analysis.topic_nouns = self._rare_nouns(analysis)
+            analysis.topic_nouns = self._rare_nouns(analysis, [w for w, tag in analysis.tagged_words if tag == "n"])
+        elif analysis.lang == "en":
+            analysis.topic_nouns = self._rare_nouns(analysis, [w for w in analysis.typed_terms if is_noun(w)])
         best_fused = max(fused.values()) if fused else 1.0
         candidates = [self._score(row, fused[row] / best_fused, dense_scores, analysis) for row in rows]
         candidates.sort(key=lambda c: (-c.score, c.row))
@@ -177,13 +179,13 @@ class Pipeline:
             figures.sort(key=lambda f: distance_to_terms(text, f, analysis.counted_terms))
         return figures
 
-    def _rare_nouns(self, analysis: QueryAnalysis) -> list[str]:
-        """The question's own nouns that few passages hold (see RARE_NOUN_SHARE)."""
+    def _rare_nouns(self, analysis: QueryAnalysis, nouns_given: list[str]) -> list[str]:
+        """Of the nouns the question gives, those few passages hold (see RARE_NOUN_SHARE)."""
         forms = [f for name_forms in analysis.normal_forms for f in name_forms]
         limit = max(1, int(len(self.version.passages) * RARE_NOUN_SHARE))
         nouns = []
-        for word, tag in analysis.tagged_words:
-            if tag != "n" or len(word) < 2 or word in FRAME_NOUNS or word not in self.analyzer.vocabulary:
+        for word in dict.fromkeys(nouns_given):
+            if len(word) < 2 or word in FRAME_NOUNS or word not in self.analyzer.vocabulary:
                 continue
             if any(word in form or form in word for form in forms):
                 continue

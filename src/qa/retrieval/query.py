@@ -11,10 +11,11 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from qa.retrieval.bridge import ENGLISH_STOPWORDS, Bridge
+from qa.retrieval.bridge import ENGLISH_STOPWORDS, NAME_HEADS, Bridge, english_forms
 from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch
-from qa.retrieval.tokenize import search_words, words_with_tags
+from qa.retrieval.tokenize import is_noun, search_words, words_with_tags
 from qa.text import is_chinese, normalize, normalize_spaces
+from qa.units import COUNT_UNITS, DIMENSION_UNITS, ENGLISH_UNITS, GROUP_NOUNS, LONGEST_FIRST
 
 # A Latin word made only of pinyin syllables (a romanised Chinese name, maybe misspelt).
 _PINYIN = re.compile(
@@ -29,14 +30,6 @@ FUZZY_MIN_SCORE_LONG = 75  # two edits in eight letters or more ("Jiangsoo")
 # Words for an administrative level, in pinyin or English, that may follow a name.
 ADMIN_WORDS = {"sheng", "shi", "xian", "qu", "zhen", "xiang", "cun", "province", "city", "county",
                "district", "town", "township", "village", "prefecture"}
-# Counting words of English questions and the Chinese units that count the same things.
-ENGLISH_UNITS = {
-    "tonne": "吨", "tonnes": "吨", "ton": "吨", "tons": "吨", "mu": "亩",
-    "people": "人", "persons": "人", "person": "人", "individuals": "人", "times": "次",
-    "households": "户", "household": "户", "kilometres": "公里", "kilometers": "公里", "km": "公里",
-    "metres": "米", "meters": "米", "square metres": "平方米", "square meters": "平方米", "hectares": "公顷",
-}
-
 # Nouns that name a quantity: "what is the capacity of X" asks for a figure, not a name.
 QUANTITY_NOUNS = ("capacity", "population", "area", "size", "length", "height", "width", "depth",
                   "output", "volume", "scale", "weight", "distance", "acreage", "level", "rainfall",
@@ -44,17 +37,14 @@ QUANTITY_NOUNS = ("capacity", "population", "area", "size", "length", "height", 
 # "what is the (normal water) level", "what was Baiping's GDP"
 QUANTITY_FRAME = r"what(?:'s| is| was| are| were)? (?:the |(?:[a-z-]+ )?[a-z-]+'s )?"
 
-# English words that name a counting unit before "of" ("how many batches of doctors").
-UNIT_NOUNS = {"batches": "批", "batch": "批", "groups": "批", "rounds": "轮", "sessions": "期",
-              "kinds": "种", "types": "种", "sets": "套", "pieces": "件"}
-
 QTYPE_PATTERNS = {
     "en": [
-        ("year", r"\b(when|what year|which year|since when|in what year)\b"),
+        ("year", r"\b(when|what year|which year|since when|in what year|(?:which|what) nian)\b"),
         ("amount", r"\b(how much|what amount|how large a sum)\b"),
         ("count", r"\bhow many\b|\bnumber of\b"),
         ("count", r"\bhow (?:tall|high|long|big|large|wide|deep|far|heavy|old)\b"),
-        ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment)\b"
+        ("count", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many percent\b"),
+        ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment|value)\b"
                    r"|\bwhat did\b.*\bcost\b|\bhow expensive\b"),
         ("count", r"\b" + QUANTITY_FRAME + r"(?:[a-z-]+ ){0,3}(?:" + "|".join(QUANTITY_NOUNS) + r")\b"),
         ("name", r"\b(which|what|who|whom|name)\b"),
@@ -64,7 +54,7 @@ QTYPE_PATTERNS = {
         ("count", r"\b(?:duo ?shao|ji ?(?:ge|ming|jia|suo|ci|ren))\b"),
         ("name", r"\b(?:na ?xie|na ?ge|na ?jia|na ?suo|shen ?me|shei|sha)\b"),
         ("count", r"\b(count|number)\b"),
-        ("amount", r"\b(money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*)\b"),
+        ("amount", r"\b(money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*|aid|grants?|costs?|price|budget)\b"),
     ],
     "zh": [
         ("year", r"哪一年|哪年|何时|什么时候|哪个年份|年份|几几年|始于|从哪"),
@@ -94,10 +84,15 @@ class QueryAnalysis:
     # Rare nouns of a Chinese figure question (二水厂's 水厂): the answering sentence must hold
     # them, or a donor's total would answer what one project cost. Set by the pipeline.
     topic_nouns: list[str] = field(default_factory=list)
+    # Corpus words an English question gives exactly: typed in Chinese (新能源) or in pinyin
+    # (mihoutao -> 猕猴桃). Unlike translations, they say precisely what is asked about.
+    typed_terms: list[str] = field(default_factory=list)
     # Chinese words for what a "how many" / "how much" question counts or measures (学校 for
     # "how many schools"); an answering sentence must hold one. Empty: units, money, unknown.
     # For "which hospital" questions, what kind of thing is asked for (医院).
     counted_terms: list[str] = field(default_factory=list)
+    # For "what is the building called": the last character of names of that kind (楼).
+    kind_heads: list[str] = field(default_factory=list)
     place_suffix: str | None = None  # "which county" asks for a name ending in 县
     # "Besides the welfare home, what else": Chinese terms for what the answer is not.
     excluded_terms: list[str] = field(default_factory=list)
@@ -106,6 +101,7 @@ class QueryAnalysis:
     # since 1992 does not answer them. "Since 2016" / 2016年以来 is not a limit.
     period_years: list[str] = field(default_factory=list)
     asks_several = False  # "which towns", 哪些: a sentence listing several answers best
+    asks_person = False  # "the name of the official who…", "who was the mayor": a person's name
     # "How much revenue": the question asks for output, sales or income, not money given.
     asks_outcome: bool = False
     content_words: int = 0  # topic words in the question (not names, not question frame)
@@ -298,12 +294,17 @@ class QueryAnalyzer:
         for word in search_words(analysis.text) if chinese else []:
             if word in self.vocabulary:
                 groups.append({word: 1.0})
+        leftovers = self._numbered_schools(analysis.text, leftovers, groups)
         # An administrative level ("county", "sheng") is part of a name or of the question's
         # frame ("which county"), never its topic: 县城 (county town) would only add noise.
         content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS and len(w) > 1]
         if analysis.qtype == "year":  # "since when": the frame of the question, not its topic (以来)
             content = [w for w in content if w != "since"]
         analysis.content_words = len(content)
+        if chinese:
+            self._count_chinese_content(analysis)
+        analysis.typed_terms = [g for group in groups for g in group] + [
+            zh for w in content if w in self.pinyin_words and not self.bridge.is_english(w) for zh in self.pinyin_words[w]]
         for size, options in self._translated_runs(content):
             if options:
                 analysis.bridged_words += size
@@ -320,6 +321,34 @@ class QueryAnalyzer:
             for term, weight in group.items():
                 terms[term] = max(terms.get(term, 0.0), weight)
         analysis.terms = terms
+
+    def _numbered_schools(self, text: str, leftovers: list[str], groups: list[dict[str, float]]) -> list[str]:
+        """"No. 1 Middle School" is 一中 (or 第一中学) in Chinese names, not 中学 alone: adds the
+        term and returns the leftover words without the school's."""
+        used: list[str] = []
+        for number, kind in _NUMBERED_SCHOOL.findall(text.lower()):
+            numeral = _NUMERALS[number]
+            # Both spellings, in the corpus's words or not: jieba splits 第二中学 in two.
+            terms = (f"{numeral}小", f"第{numeral}小学") if kind == "primary" else (f"{numeral}中", f"第{numeral}中学")
+            groups.append(dict.fromkeys(terms, 1.0))
+            used += [kind, "school"]
+        remaining = list(leftovers)
+        for word in used:
+            if word in remaining:
+                remaining.remove(word)
+        return remaining
+
+    def _count_chinese_content(self, analysis: QueryAnalysis) -> None:
+        """Chinese topic words (nouns, verbs, adjectives; not names) and how many the corpus
+        uses: 天气 in 明天澄川县天气怎么样 is a topic the reports never speak of."""
+        forms = [form for name in analysis.names for form in name.forms]
+        for word, tag in analysis.tagged_words:
+            if len(word) < 2 or not tag.startswith(("n", "v", "a")) or not is_chinese(word):
+                continue
+            if any(word in form or form in word for form in forms):
+                continue
+            analysis.content_words += 1
+            analysis.bridged_words += word in self.vocabulary
 
     def _excluded(self, text: str) -> list[str]:
         """What a "besides X, what else" question already knows (除了福利院还…): the answer
@@ -343,25 +372,22 @@ class QueryAnalyzer:
     def _check_counted(self, analysis: QueryAnalysis) -> None:
         """Find what a "how many" question counts; note when the corpus never names it."""
         text = analysis.text.lower()
-        english = _words_after(r"how many", text)
-        measured = re.search(rf"\bhow many ({'|'.join(UNIT_NOUNS)}) of ((?:[a-z'-]+ ?){{1,4}})", text)
+        english = _words_after(r"(?:how many|number of)", text)
+        if english is None:  # typed in pinyin: "you duoshao yimin", "jige xuexiao"
+            english = _words_after(r"(?:duo ?shao|ji)(?: ?(?:ge|ming|jia|suo|xiang|pi))?", text)
+        measured = re.search(rf"\bhow many ({'|'.join(GROUP_NOUNS)}) of ((?:[a-z'-]+ ?){{1,4}})", text)
         if measured:  # "how many batches of experts": counted in 批, and what is counted is experts
-            analysis.unit = analysis.unit or UNIT_NOUNS[measured.group(1)]
+            analysis.unit = analysis.unit or GROUP_NOUNS[measured.group(1)]
             english = [w for w in _words_after("of", "of " + measured.group(2)) or []]
         if english is not None:
             words = _up_to_last_plural(english)
-            for word in words:
-                if word in ENGLISH_UNITS and not analysis.unit:
-                    analysis.unit = ENGLISH_UNITS[word]
-            analysis.counted_known = not words or any(
-                w in ENGLISH_UNITS or self.bridge.translate(w) or self.gazetteer.match_latin(w, 100)
-                for w in words
-            )
-            if not any(w in ENGLISH_UNITS for w in words):
+            units = [ENGLISH_UNITS.get(w) or GROUP_NOUNS.get(w) for w in words]
+            analysis.unit = analysis.unit or next((u for u in units if u), None)
+            analysis.counted_known = not words or any(units) or any(
+                self._word_terms(w) or self.gazetteer.match_latin(w, 100) for w in words)
+            if not any(units):  # "how many tonnes", "sent how many batches": the unit is all
                 analysis.counted_terms = self._translations(words)
             return
-        from qa.figures import COUNT_UNITS
-
         chinese = re.search(r"(?:多少|几)([\u4e00-\u9fff]{1,6})", text)
         if chinese:
             tagged = [(w, t) for w, t in words_with_tags(chinese.group(1)) if w not in COUNT_UNITS]
@@ -425,36 +451,68 @@ class QueryAnalyzer:
     def _check_named(self, analysis: QueryAnalysis) -> None:
         """"Which hospital", 哪所学校: the kind of thing whose name answers the question."""
         text = analysis.text.lower()
+        designation = bool(re.search(r"\b(?:called|named|name)\b", text))
+        if designation:  # the frame, not the topic: not 号召
+            _drop_terms(analysis, {t for w in ("called", "named", "name") for t in self._translations([w])})
         english = _words_after(r"(?:which|what)(?: (?:kind|type|sort)s? of)?", text)
-        named = re.search(r"\bname of (?:the |a |an |its |their )?([a-z-]+)|\bthe ([a-z-]+) (?:is |was )?called\b", text)
+        named = re.search(r"\bname of (?:the |a |an |its |their )?((?:[a-z-]+ ?){1,3})|\bthe ([a-z-]+) (?:is |was )?called\b", text)
         if named and (not english or english[0] in ("is", "was")):
-            english = [named.group(1) or named.group(2)]  # "what's the name of the road": a road
+            # "what's the name of the road": a road; "the name of the Beijing official": an official
+            english = self._head_before_names(named.group(1)) if named.group(1) else [named.group(2)]
+        elif role := re.match(r"who (?:is|was|are|were) (?:the |its |their )?([a-z]+)", text):
+            english = [role.group(1)]  # "who was the mayor of Dalian": a mayor
+        elif re.search(r"\b(?:called|named)\b", text) and (not english or english[0] in ("is", "was")):
+            # "Beijing put up a building at …. What is it called?": the kind was named before.
+            english = [w for w in re.findall(r"[a-z]+", text) if any(f in NAME_HEADS for f in english_forms(w))][:1]
         if english:
             # A term that another question word also gives ("building" and "build": 建设)
             # does not tell what kind of thing is asked for.
-            kinds = self._translations([w for w in english if w not in ADMIN_WORDS])
+            kind_words = [w for w in english if w not in ADMIN_WORDS]
+            translated = self._translations(kind_words)
+            kinds = [t for t in translated if is_noun(t)]
+            if designation:  # "what is the building called": a building, not 建设 (build)
+                _drop_terms(analysis, {t for t in translated if t not in kinds})
             others = self._translations([w for w in re.findall(r"[a-z]+", text) if w not in english])
             analysis.counted_terms = [t for t in kinds if t not in others]
+            analysis.asks_person = any(f in PERSON_ROLES for w in kind_words for f in english_forms(w))
+            analysis.kind_heads = list(dict.fromkeys(
+                head for w in kind_words for form in english_forms(w) for head in NAME_HEADS.get(form, "").split()))
             return
         chinese = re.search(r"(?:哪[个些家所座项一]?|什么)([\u4e00-\u9fff]{1,6})", text)
         if chinese:
             analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
         who = re.search(r"([\u4e00-\u9fff]{2,8}?)(?:是谁|是哪位|叫什么名字)", text)
         if who:  # 县委书记是谁: a person the reports would name by that title
-            title = [w for w, tag in words_with_tags(who.group(1)) if tag == "n" and len(w) >= 2]
-            if title and not any(w in self.vocabulary for w in title):
+            head, tag = words_with_tags(who.group(1))[-1]  # the title: 书记, not 参观 before 的活动
+            if tag == "n" and len(head) >= 2 and head not in self.vocabulary:
                 analysis.counted_known = False
         called = re.search(r"([\u4e00-\u9fff]{2,4}?)(?:的名字|的名称)?(?:叫什么|叫做什么|名叫|是什么名)", text)
         if called and not analysis.counted_terms:  # 县城道路叫什么: a name of the kind 道路
             analysis.counted_terms = [w for w in search_words(called.group(1)) if w in self.vocabulary]
+
+    def _head_before_names(self, phrase: str) -> list[str]:
+        """The last word of a noun phrase that may start with a name and ends at a function
+        word or a name: "beijing official who" -> official, "building beijing paid" -> building."""
+        words: list[str] = []
+        for word in _words_after("of", "of " + phrase) or []:
+            if self.gazetteer.match_latin(word, 100):
+                if words:
+                    break
+                continue
+            words.append(word)
+        return words[-1:]
 
     def _translations(self, words: list[str]) -> list[str]:
         """Chinese terms for English words that are not names (names are checked apart)."""
         terms = []
         for word in words:
             if not self.gazetteer.match_latin(word, 100):
-                terms += [zh for zh, _weight in self.bridge.translate(word)]
+                terms += [zh for zh, _weight in self._word_terms(word)]
         return terms
+
+    def _word_terms(self, word: str) -> list[tuple[str, float]]:
+        """Chinese terms for one English word, or for a corpus word typed in pinyin."""
+        return self._translate_at([word], 0)[1]
 
     def _translated_runs(self, words: list[str]):
         """(words used, Chinese options) for each run of the words, left to right: a phrase
@@ -506,6 +564,25 @@ def _asks_outcome(analysis: QueryAnalysis) -> bool:
     return any(word in analysis.text or word in analysis.terms for word in OUTCOME_WORDS)
 
 
+# Words for people by their role: "the name of the official who…" asks for a person's name,
+# which no building or city answers.
+PERSON_ROLES = {"official", "mayor", "leader", "secretary", "governor", "director", "chief", "chairman",
+                "chairwoman", "president", "manager", "minister", "principal", "person", "man", "woman",
+                "founder", "boss", "commander", "ceo", "mp", "deputy", "head"}
+
+_NUMERALS = {"1": "一", "one": "一", "2": "二", "two": "二", "3": "三", "three": "三", "4": "四", "four": "四",
+             "5": "五", "five": "五", "6": "六", "six": "六", "7": "七", "seven": "七", "8": "八", "eight": "八"}
+_NUMBERED_SCHOOL = re.compile(rf"\b(?:no\.?|number) ?({'|'.join(_NUMERALS)}) (middle|high|secondary|primary) school\b")
+
+
+def _drop_terms(analysis: QueryAnalysis, dropped: set[str]) -> None:
+    """Forget search terms that mistranslate a question word (its term group goes whole)."""
+    if not dropped:
+        return
+    analysis.term_groups = [g for g in analysis.term_groups if not set(g) <= dropped]
+    analysis.terms = {t: w for t, w in analysis.terms.items() if any(t in g for g in analysis.term_groups)}
+
+
 def _words_after(frame: str, text: str) -> list[str] | None:
     """The words that follow a question frame up to the first function word ("how many
     resettlement townships in ..." -> [resettlement, townships]); None without the frame."""
@@ -555,29 +632,27 @@ def _period_years(text: str) -> list[str]:
     return list(dict.fromkeys(chinese + [a or b for a, b in english]))
 
 
-def _asked_unit(text: str) -> str | None:
-    from qa.figures import COUNT_UNITS
+_CHINESE_DIMENSIONS = "|".join(word for word in DIMENSION_UNITS if not word.isascii())  # 多高
+_ENGLISH_DIMENSIONS = "|".join(word for word in DIMENSION_UNITS if word.isascii())  # how tall
 
-    units = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
-    match = re.search(rf"(?:多少|几)({units})", text)
+
+def _asked_unit(text: str) -> str | None:
+    match = re.search(rf"(?:多少|几)({'|'.join(LONGEST_FIRST)})", text)
     if match:
         return match.group(1)
     lowered = text.lower()
-    dimension = re.search(r"多(高|长|深|宽|远|重)|\bhow (tall|high|deep|wide|far|heavy)\b", lowered)
+    dimension = re.search(rf"多({_CHINESE_DIMENSIONS})|\bhow ({_ENGLISH_DIMENSIONS})\b", lowered)
     if dimension:  # "how tall": only a length answers, in any length unit
         return DIMENSION_UNITS[dimension.group(1) or dimension.group(2)]
     stated = re.search(r"\bin (?:[a-z]+ or )?(mu|hectares|tonnes?|tons?|km|kilometres|kilometers|metres|meters"
                        r"|square metres|square meters)\b", lowered)
     if stated:  # "how large, in mu"
         return ENGLISH_UNITS[stated.group(1)]
+    if re.search(r"\b(?:percentage|percent|per cent|proportion)\b|百分之|百分比|比例", lowered):
+        return "%"
     if re.search(r"\bhow (?:large|big)\b|多大", lowered):
         return "亩"  # the size of a place: any unit of area answers
     return None
-
-
-# The unit that measures what 多高 / "how far" asks (compatible units answer too, see figures).
-DIMENSION_UNITS = {"高": "米", "长": "米", "深": "米", "宽": "米", "远": "公里", "重": "吨",
-                   "tall": "米", "high": "米", "deep": "米", "wide": "米", "far": "公里", "heavy": "吨"}
 
 
 def _in_order(text: str, names: list[NameMatch]) -> list[NameMatch]:

@@ -66,4 +66,19 @@ def is_noun(word: str) -> bool:
     """Whether jieba reads the word as one noun or name ('n', 'nz', 'ns'...; not a verbal
     noun like 建设, 'vn')."""
     tagged = words_with_tags(word)
-    return len(tagged) == 1 and tagged[0][1].startswith("n")
+    if not tagged or not tagged[-1][1].startswith(("n", "s")):  # 's': a place word (一中)
+        return False
+    # A head noun after numerals or adjectives is one noun too: 第二中学, 新校区.
+    return all(tag[:1] in ("m", "a", "b") for _word, tag in tagged[:-1])
+
+
+# A person in a report is named with a title or an address next to the name (市长张伟,
+# 张伟同志); jieba's name tag alone takes tea brands and districts for people (白茶, 静安).
+_TITLES = "书记|市长|县长|区长|省长|镇长|村长|主任|局长|厅长|部长|院长|校长|董事长|总经理|经理|主席|会长|队长|组长|专家|教授|医生|老师"
+_PERSON = re.compile(rf"(?:{_TITLES})[\u4e00-\u9fff]{{2,3}}(?=[,，、。;；:：)”\s]|$)|[\u4e00-\u9fff]{{2,3}}(?:同志|先生|女士)")
+
+
+def names_a_person(text: str) -> bool:
+    """Whether the text names a person: a name of two or three characters after a title
+    (时任市长张伟) or before an address (张伟同志)."""
+    return bool(_PERSON.search(text))
