@@ -8,10 +8,11 @@ occur together, or when the best passage supports it too weakly.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
-from qa.figures import counts_noun, english_reading
+from qa.figures import counted_forms, counts_noun, distance_to_terms, english_reading
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.retrieval.tokenize import is_noun, names_a_person
 from qa.text import normalize, split_sentences
@@ -33,6 +34,7 @@ TOPIC_POOL = 10  # passages searched for the sentence that is about the question
 # by the donor's total aid when the sentence about the centre gives no cost. Chosen with
 # `qa eval` on the tune split.
 TOPIC_ELSEWHERE_SHARE = 0.3
+COUNTED_GAP = 20  # characters at most between a count and what it counts (28所学校, 学校28所)
 PHRASE_GAP = 4  # characters between two nouns of one name (远程 + 医疗 + 中心)
 # Below this final score the best passage is too weakly related to answer from. Chosen with
 # `qa eval` (see docs/evaluation.md); override in qa.toml [answer] abstain_threshold.
@@ -47,6 +49,7 @@ class _Choice:
     figure: str | None
     score: float
     has_terms: bool = False
+    counted_gap: int = 0  # characters between the figure and what the question counts
 
 
 def _bigrams(text: str) -> set[str]:
@@ -120,6 +123,8 @@ class AnswerBuilder:
             return False  # "in 2016 alone": a total since 1992 is not that figure
         if analysis.qtype == "amount" and not analysis.asks_total and _spent_on_a_list(analysis, sentence, choice.figure):
             return False
+        if analysis.qtype == "count" and choice.counted_gap > COUNTED_GAP:
+            return False
         return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
     # -- choosing the sentence ------------------------------------------------------------
@@ -159,7 +164,9 @@ class AnswerBuilder:
         relative = candidate.score / (result.candidates[0].score or 1.0)
         score = 1.5 * relative + (1.0 if figures else 0.0) + 0.2 * names + 1.5 * terms + 1.0 * overlap
         score += _intent_bonus(analysis, sentence, normal)
-        return _Choice(rank, unit, sentence, figures[0].text if figures else None, score, terms > 0)
+        counted = counted_forms(analysis.counted_terms)
+        gap = distance_to_terms(sentence, figures[0], counted) if figures and counted else 0
+        return _Choice(rank, unit, sentence, figures[0].text if figures else None, score, terms > 0, gap)
 
     @staticmethod
     def _topic_elsewhere(choice: _Choice, result: RetrievalResult) -> str | None:
@@ -326,16 +333,18 @@ def _one_phrase(nouns: list[str], normal_sentence: str, names: list[str] = ()) -
                for earlier, later in zip(spans, spans[1:]))
 
 
-def _answer_units(text: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _answer_units(text: str) -> tuple[str, ...]:
     """The passage's sentences, a short lead-in ("开展“提智”工程。", an inline sub-heading)
-    joined to the sentence it introduces, so that the two are judged and quoted together."""
+    joined to the sentence it introduces, so that the two are judged and quoted together.
+    Cached: the sentence choice and the topic scan read the same passages."""
     units: list[str] = []
     for sentence in split_sentences(text) or [text]:
         if units and len(units[-1]) <= LEAD_IN_CHARS:
             units[-1] += sentence
         else:
             units.append(sentence)
-    return [unit.strip() for unit in units if unit.strip()]
+    return tuple(unit.strip() for unit in units if unit.strip())
 
 
 _DESIGNATION = re.compile(r"\b(?:called|named|motto|slogan|titled?|brand|(?:the|its|their) name)\b|叫什么|叫做|名叫|名称|名字|口号|称为|称作")

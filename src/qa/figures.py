@@ -103,6 +103,11 @@ def _with_one_more_character(noun: str) -> re.Pattern:
                                for i in range(1, len(noun))))
 
 
+def counted_forms(terms) -> list[str]:
+    """What is counted, as words and as head characters: 城市 is counted in "4个市"."""
+    return [form for term in terms for form in dict.fromkeys((term, term[-1]))]
+
+
 def distance_to_terms(text: str, figure: Figure, terms) -> int:
     """Characters between the figure and the nearest of the terms in the text (10**6: none)."""
     best = 10**6

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.figures import (counts_in_words, distance_to_terms, figures_of_kind, measures_outcome, near_terms,
+from qa.figures import (counted_forms, counts_in_words, distance_to_terms, figures_of_kind, measures_outcome, near_terms,
                         places_of_kind)
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
@@ -176,7 +176,8 @@ class Pipeline:
         if analysis.qtype == "count" and not analysis.unit:
             figures += counts_in_words(text, analysis.counted_terms)
         if analysis.counted_terms:  # "how many cadres": the figure next to 干部 first
-            figures.sort(key=lambda f: distance_to_terms(text, f, analysis.counted_terms))
+            counted = counted_forms(analysis.counted_terms)
+            figures.sort(key=lambda f: distance_to_terms(text, f, counted))
         return figures
 
     def _rare_nouns(self, analysis: QueryAnalysis, nouns_given: list[str]) -> list[str]:
