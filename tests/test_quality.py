@@ -149,7 +149,7 @@ def test_a_short_lead_in_is_judged_with_the_sentence_it_introduces():
     from qa.answer import _answer_units
 
     units = _answer_units("开展“提智”工程。大连市建立常态培训机制,提升干部能力。累计培训干部950人次。")
-    assert units == ["开展“提智”工程。大连市建立常态培训机制,提升干部能力。", "累计培训干部950人次。"]
+    assert units == ("开展“提智”工程。大连市建立常态培训机制,提升干部能力。", "累计培训干部950人次。")
 
 
 def test_which_questions_know_what_kind_of_thing_they_ask_for(analyzer):

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.figures import counted_forms, counts_noun, distance_to_terms, english_reading
+from qa.language import chinese
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.retrieval.tokenize import is_noun, names_a_person
 from qa.text import normalize, split_sentences
@@ -24,7 +25,7 @@ LEAD_IN_CHARS = 12  # a sentence this short introduces the next one rather than 
 QUOTED_NAME_BONUS = 0.5  # "what is X called": a sentence quoting a name is likely the answer
 ASKED_KIND_BONUS = 0.5  # "which hospital": a sentence naming a 医院 is likely the answer
 TOTAL_BONUS = 0.5  # "how much in total": a sentence stating a running total (累计, 共计)
-TOTAL_MARKERS = re.compile(r"累计|共计|总计|合计|总共|一共|总额|共受援|共\d")
+_TOTAL_MARKERS = re.compile(chinese.TOTAL_MARKERS)
 LIST_BONUS = 0.3  # "which towns", 哪些: a sentence listing several things (A、B、C) answers best
 EXCLUDED_PENALTY = 1.0  # "besides X, what else": a sentence naming X is likely not the answer
 TOPIC_POOL = 10  # passages searched for the sentence that is about the question's topic
@@ -241,7 +242,7 @@ def _intent_bonus(analysis, sentence: str, normal: str) -> float:
         or any(_names_of_kind(normal, head) for head in analysis.kind_heads))
     if analysis.qtype == "name" and names_asked_kind:
         bonus += ASKED_KIND_BONUS
-    if analysis.asks_total and TOTAL_MARKERS.search(normal):
+    if analysis.asks_total and _TOTAL_MARKERS.search(normal):
         bonus += TOTAL_BONUS
     if analysis.asks_several and normal.count("、") >= 2:
         bonus += LIST_BONUS

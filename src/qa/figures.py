@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from qa.language.chinese import OUTCOME_WORDS
 from qa.units import LONGEST_FIRST, READINGS, unit_of, units_compatible
 
 NUMBER = r"\d+(?:[.,]\d+)*"
@@ -43,10 +44,6 @@ def _find_figures(text: str, kind: str) -> list[Figure]:
     return found
 
 
-# What a money figure may measure besides money given or spent: output, sales, income. A
-# question about aid or cost is not answered by the annual output of a park it funded.
-OUTCOME_WORDS = ("产值", "销售额", "销售收入", "营业收入", "营收", "收入", "利润", "利税", "税收", "交易额",
-                 "成交额", "销售", "销量", "创收", "增收", "收益", "生产总值", "增加值", "效益", "营业额")
 _CLAUSE_BREAK = re.compile(r"[,，;；。:：!！?？、]")
 
 

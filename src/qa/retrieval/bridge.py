@@ -13,22 +13,8 @@ import os
 import re
 from pathlib import Path
 
-# English words that carry the question's frame, not its topic: never translated.
-ENGLISH_STOPWORDS = frozenset(
-    """a an the of to in on at by for from with and or but not no is are was were be been being
-    do does did done have has had how much many what which who whom whose when where why
-    this that these those it its they them their there here as about into than then so
-    can could would should will shall may might must i you he she we me my your our us
-    give gave given get got make made total totally altogether overall please tell know
-    year years amount number some any all each every other more most also only just very
-    said say says according report reports one
-    put puts bring brings brought take takes took taken set sets go goes went gone come comes came
-    keep kept let lets big large small thing things way ways lot lots really actually up out
-    kind kinds type types sort sorts""".split()
-)
-IRREGULAR = {"built": "build", "gave": "give", "given": "give", "spent": "spend", "sent": "send",
-             "taught": "teach", "bought": "buy", "won": "win", "led": "lead", "held": "hold",
-             "children": "child", "people": "person", "men": "man", "women": "woman"}
+from qa.language.english import ENGLISH_STOPWORDS, GLOSSARY, IRREGULAR
+
 _WORD = re.compile(r"[a-z]+")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
 _VARIANT = re.compile(r"^variant of (\w)\[")
@@ -64,44 +50,6 @@ def _american(word: str) -> str:
         if word.endswith(british) and len(word) > len(british) + 2:
             return word[: -len(british)] + american
     return word
-
-
-# Everyday words of aid and development reports that CC-CEDICT glosses only in other senses
-# or not at all (money is 钱 there, never 资金; "resettled" and "kids" are missing). General
-# language, no place and no figure; like CC-CEDICT, only the targets a corpus uses are kept.
-SUPPLEMENT = {
-    "money": "资金 经费 款项 钱", "cash": "资金 现金", "fund": "资金 经费 基金", "funds": "资金 经费 基金",
-    "funding": "资金 经费", "donate": "捐赠 捐助 捐款 援助", "donation": "捐赠 捐助 捐款",
-    "unpaid": "无偿", "resettle": "移民 安置 搬迁", "resettlement": "移民 安置 搬迁",
-    "relocate": "移民 搬迁 安置", "relocation": "移民 搬迁 安置", "migrant": "移民", "relocatee": "移民",
-    "tourist": "旅游 游客", "kid": "孩子 儿童 学生", "child": "孩子 儿童", "reservoir": "库区 水库",
-    "dam": "大坝 水坝", "tea": "茶叶 茶园 白茶", "orchard": "果园", "citrus": "柑桔 柑橘",
-    "orange": "柑桔 柑橘 脐橙", "mandarin orange": "柑桔 柑橘", "fitness": "健身", "official": "干部 官员",
-    "cadre": "干部", "clinic": "卫生院 卫生室 诊所", "factory": "工厂 企业", "plant": "工厂 企业 种植",
-    "staff": "人员 职工 员工", "job": "就业 岗位", "employment": "就业", "bridge": "大桥 桥梁",
-    "road": "公路 道路", "water supply": "供水 饮水", "drinking water": "饮水 供水", "poverty": "贫困 扶贫",
-    "nursing home": "福利院 敬老院 养老院", "welfare home": "福利院 敬老院", "elderly": "老年 老人",
-    "nursery": "苗木 苗圃", "seedling": "苗木", "sapling": "苗木", "showroom": "展示馆 展厅",
-    "exhibition hall": "展示馆 展厅", "parlour": "会客厅 客厅", "parlor": "会客厅 客厅",
-    "bureau": "厅局 局", "department": "部门 厅局", "ministry": "部委",
-    "park": "工业园 产业园 园区 公园", "industrial park": "工业园 工业园区 产业园", "base": "基地",
-    "pair": "结对 结成", "twin": "结对 结成", "partner": "结对 合作",
-}
-
-# The character that names of a kind end with: 北京楼 is a building, 武汉路 a road, 朝天吼房车
-# 露营地 a campground. For "what is the building called" and "which bridge". General Chinese,
-# like the glossary above; CC-CEDICT glosses these kinds with words a report seldom uses (大楼).
-NAME_HEADS = {
-    "building": "楼", "tower": "楼 塔", "road": "路", "street": "路 街", "avenue": "路 街 道", "bridge": "桥",
-    "park": "园", "garden": "园", "orchard": "园", "plantation": "园 场", "kindergarten": "园",
-    "school": "校 中 学", "college": "院 校", "hospital": "院", "clinic": "院 所 室", "home": "院",
-    "company": "司", "firm": "司", "enterprise": "司 业", "factory": "厂", "plant": "厂", "mill": "厂",
-    "temple": "寺 庙", "museum": "馆", "hall": "馆 厅 堂", "library": "馆", "stadium": "馆 场", "gym": "馆",
-    "station": "站", "market": "场", "square": "场", "plaza": "场", "farm": "场", "airport": "场",
-    "campground": "地", "campsite": "地", "base": "地", "village": "村", "town": "镇", "community": "区",
-    "estate": "区", "zone": "区", "centre": "心", "center": "心", "reservoir": "库", "port": "港",
-    "hotel": "店 馆", "project": "程 目", "programme": "程 划", "program": "程 划",
-}
 
 
 def _plain(text: str) -> str:
@@ -256,7 +204,7 @@ def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
             for key in keys:
                 slot = targets.setdefault(key, {})
                 slot[chinese] = max(slot.get(chinese, 0.0), 1.0 if " " in key else weight)
-    for english, chinese_words in SUPPLEMENT.items():
+    for english, chinese_words in GLOSSARY.items():
         for chinese in chinese_words.split():
             if chinese in vocabulary:
                 slot = targets.setdefault(english, {})

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from qa.figures import (counted_forms, counts_in_words, distance_to_terms, figures_of_kind, measures_outcome, near_terms,
                         places_of_kind)
+from qa.language.chinese import FRAME_NOUNS
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
 from qa.retrieval.fusion import reciprocal_rank_fusion
@@ -29,9 +30,6 @@ POOL = 50  # candidates taken from each retriever before fusion
 # A question noun found in at most this share of passages names a particular thing (水厂),
 # not the report's common vocabulary (资金, 项目), which any answering sentence may word otherwise.
 RARE_NOUN_SHARE = 0.1
-# Nouns that frame a Chinese question rather than name a thing ("在…方面", "…的情况").
-FRAME_NOUNS = frozenset("""方面 方式 情况 时候 时间 过程 期间 问题 地方 部分 内容 工作 东西 事情 原因 结果
-    目标 作用 范围 程度 总数 总额 数量 数目 金额 资金 费用 年份 年代 名字 名称""".split())
 
 
 @dataclass(frozen=True)

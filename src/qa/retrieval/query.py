@@ -11,7 +11,10 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from qa.retrieval.bridge import ENGLISH_STOPWORDS, NAME_HEADS, Bridge, english_forms
+from qa.language import chinese, english
+from qa.language.english import (ADMIN_WORDS, ENGLISH_STOPWORDS, MONEY_WORDS, NAME_HEADS, NUMERALS,
+                                  PERSON_ROLES, PLACE_KINDS, QUANTITY_FRAME, QUANTITY_NOUNS)
+from qa.retrieval.bridge import Bridge, english_forms
 from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch
 from qa.retrieval.tokenize import is_noun, search_words, words_with_tags
 from qa.text import is_chinese, normalize, normalize_spaces
@@ -27,42 +30,10 @@ _PINYIN = re.compile(
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’](?=[aeoAEO][a-z])[A-Za-z]+)*")
 FUZZY_MIN_SCORE = 80  # OSA similarity (0-100) for a misspelt name: one edit in five letters
 FUZZY_MIN_SCORE_LONG = 75  # two edits in eight letters or more ("Jiangsoo")
-# Words for an administrative level, in pinyin or English, that may follow a name.
-ADMIN_WORDS = {"sheng", "shi", "xian", "qu", "zhen", "xiang", "cun", "province", "city", "county",
-               "district", "town", "township", "village", "prefecture"}
-# Nouns that name a quantity: "what is the capacity of X" asks for a figure, not a name.
-QUANTITY_NOUNS = ("capacity", "population", "area", "size", "length", "height", "width", "depth",
-                  "output", "volume", "scale", "weight", "distance", "acreage", "level", "rainfall",
-                  "temperature", "elevation", "altitude", "gdp", "rate")
-# "what is the (normal water) level", "what was Baiping's GDP"
-QUANTITY_FRAME = r"what(?:'s| is| was| are| were)? (?:the |(?:[a-z-]+ )?[a-z-]+'s )?"
-
-QTYPE_PATTERNS = {
-    "en": [
-        ("year", r"\b(when|what year|which year|since when|in what year|(?:which|what) nian)\b"),
-        ("amount", r"\b(how much|what amount|how large a sum)\b"),
-        ("count", r"\bhow many\b|\bnumber of\b"),
-        ("count", r"\bhow (?:tall|high|long|big|large|wide|deep|far|heavy|old)\b"),
-        ("count", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many percent\b"),
-        ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment|value)\b"
-                   r"|\bwhat did\b.*\bcost\b|\bhow expensive\b"),
-        ("count", r"\b" + QUANTITY_FRAME + r"(?:[a-z-]+ ){0,3}(?:" + "|".join(QUANTITY_NOUNS) + r")\b"),
-        ("name", r"\b(which|what|who|whom|name)\b"),
-        # Chinese question words typed in pinyin ("Hunan you jige tingju", "zijin shi duoshao").
-        ("year", r"\b(?:na ?yi ?nian|na ?nian|shenme shihou|he ?shi)\b"),
-        ("amount", r"\b(?:duo ?shao ?(?:qian|zijin|yuan)|(?:qian|zijin|jine|jingfei)\b.*\bduo ?shao)\b"),
-        ("count", r"\b(?:duo ?shao|ji ?(?:ge|ming|jia|suo|ci|ren))\b"),
-        ("name", r"\b(?:na ?xie|na ?ge|na ?jia|na ?suo|shen ?me|shei|sha)\b"),
-        ("count", r"\b(count|number)\b"),
-        ("amount", r"\b(money|funds?|funding|yuan|rmb|invest\w*|spen[dt]|donat\w*|aid|grants?|costs?|price|budget)\b"),
-    ],
-    "zh": [
-        ("year", r"哪一年|哪年|何时|什么时候|哪个年份|年份|几几年|始于|从哪"),
-        ("amount", r"多少(钱|资金|万|亿|元)|资金|金额|多少经费|投入了多少|援助了多少(?![个所名人家批项次吨亩座条户])|捐了多少"),
-        ("count", r"多少|几[个所名人家批项次吨亩座条户]|多(?:高|长|大|重|深|宽|远|久)"),
-        ("name", r"哪|什么|谁|名称|叫"),
-    ],
-}
+ASKS_SEVERAL = re.compile(f"{english.ASKS_SEVERAL}|{chinese.ASKS_SEVERAL}")
+ASKS_TOTAL = re.compile(f"{english.ASKS_TOTAL}|{chinese.ASKS_TOTAL}")
+ASKS_OUTCOME = re.compile(english.ASKS_OUTCOME)
+_NUMBERED_SCHOOL = re.compile(rf"\b(?:no\.?|number) ?({'|'.join(NUMERALS)}) (middle|high|secondary|primary) school\b")
 
 
 @dataclass
@@ -190,12 +161,12 @@ class QueryAnalyzer:
     @staticmethod
     def _question_type(text: str, lang: str) -> str:
         lowered = text.lower()
-        patterns = QTYPE_PATTERNS["zh"] if lang == "zh" else QTYPE_PATTERNS["en"]
+        patterns = chinese.QUESTION_TYPES if lang == "zh" else english.QUESTION_TYPES
         for qtype, pattern in patterns:
             if re.search(pattern, lowered):
                 return qtype
         # Mixed questions: a Chinese question word in an English sentence, and the reverse.
-        other = QTYPE_PATTERNS["en" if lang == "zh" else "zh"]
+        other = english.QUESTION_TYPES if lang == "zh" else chinese.QUESTION_TYPES
         for qtype, pattern in other:
             if re.search(pattern, lowered):
                 return qtype
@@ -327,7 +298,7 @@ class QueryAnalyzer:
         term and returns the leftover words without the school's."""
         used: list[str] = []
         for number, kind in _NUMBERED_SCHOOL.findall(text.lower()):
-            numeral = _NUMERALS[number]
+            numeral = NUMERALS[number]
             # Both spellings, in the corpus's words or not: jieba splits 第二中学 in two.
             terms = (f"{numeral}小", f"第{numeral}小学") if kind == "primary" else (f"{numeral}中", f"第{numeral}中学")
             groups.append(dict.fromkeys(terms, 1.0))
@@ -540,39 +511,13 @@ class QueryAnalyzer:
         return 1, options
 
 
-# Head nouns of "how much X" that ask for money: any money figure may answer them.
-MONEY_WORDS = {"money", "fund", "funds", "funding", "aid", "assistance", "support", "investment",
-               "capital", "yuan", "rmb", "dollars", "donation", "donations", "subsidy", "subsidies",
-               "grant", "grants", "cash", "budget", "spending", "financing", "cost", "costs", "value"}
-
-
-ASKS_SEVERAL = re.compile(r"\b(?:which|what) (?:[a-z-]+ )?(?!(?:does|has|was|is|its)\b)(?!\w+ss\b)[a-z]+s\b"
-                          r"|哪些|有什么|都有|na ?xie")
-ASKS_TOTAL = re.compile(r"\b(?:in total|total|totally|in all|altogether|all together|overall|combined|sum)\b"
-                        r"|一共|总共|共计|总计|合计|累计|总额|总数")
-OUTCOME_ENGLISH = re.compile(r"\b(output|revenues?|sales?|sold|sell|selling|income|profits?|turnover|"
-                             r"earn\w*|tax(es)?|gdp|proceeds|produces?|production|yields?)\b")
-
-
 def _asks_outcome(analysis: QueryAnalysis) -> bool:
     """Whether a money question asks what something produced or earned (output, sales,
     income), in which case output figures answer it; otherwise they never do."""
-    from qa.figures import OUTCOME_WORDS
 
-    if OUTCOME_ENGLISH.search(analysis.text.lower()):
+    if ASKS_OUTCOME.search(analysis.text.lower()):
         return True
-    return any(word in analysis.text or word in analysis.terms for word in OUTCOME_WORDS)
-
-
-# Words for people by their role: "the name of the official who…" asks for a person's name,
-# which no building or city answers.
-PERSON_ROLES = {"official", "mayor", "leader", "secretary", "governor", "director", "chief", "chairman",
-                "chairwoman", "president", "manager", "minister", "principal", "person", "man", "woman",
-                "founder", "boss", "commander", "ceo", "mp", "deputy", "head"}
-
-_NUMERALS = {"1": "一", "one": "一", "2": "二", "two": "二", "3": "三", "three": "三", "4": "四", "four": "四",
-             "5": "五", "five": "五", "6": "六", "six": "六", "7": "七", "seven": "七", "8": "八", "eight": "八"}
-_NUMBERED_SCHOOL = re.compile(rf"\b(?:no\.?|number) ?({'|'.join(_NUMERALS)}) (middle|high|secondary|primary) school\b")
+    return any(word in analysis.text or word in analysis.terms for word in chinese.OUTCOME_WORDS)
 
 
 def _drop_terms(analysis: QueryAnalysis, dropped: set[str]) -> None:
@@ -604,10 +549,6 @@ def _up_to_last_plural(words: list[str]) -> list[str]:
     plural = [i for i, w in enumerate(words) if w in ("people", "children", "men", "women")
               or (w.endswith("s") and not w.endswith("ss"))]
     return words[: plural[-1] + 1] if plural else words
-
-
-PLACE_KINDS = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "镇",
-               "township": "乡", "village": "村"}
 
 
 def _asked_place_kind(text: str) -> str | None:

@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 
+from qa.language import chinese
 from qa.text import normalize
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -74,8 +75,8 @@ def is_noun(word: str) -> bool:
 
 # A person in a report is named with a title or an address next to the name (市长张伟,
 # 张伟同志); jieba's name tag alone takes tea brands and districts for people (白茶, 静安).
-_TITLES = "书记|市长|县长|区长|省长|镇长|村长|主任|局长|厅长|部长|院长|校长|董事长|总经理|经理|主席|会长|队长|组长|专家|教授|医生|老师"
-_PERSON = re.compile(rf"(?:{_TITLES})[\u4e00-\u9fff]{{2,3}}(?=[,，、。;；:：)”\s]|$)|[\u4e00-\u9fff]{{2,3}}(?:同志|先生|女士)")
+_PERSON = re.compile(rf"(?:{chinese.PERSON_TITLES})[\u4e00-\u9fff]{{2,3}}(?=[,，、。;；:：)”\s]|$)"
+                     rf"|[\u4e00-\u9fff]{{2,3}}(?:{chinese.PERSON_ADDRESSES})")
 
 
 def names_a_person(text: str) -> bool:
