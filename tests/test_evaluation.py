@@ -524,13 +524,13 @@ PROJECT_SETS = {
     "three-gorges": (ROOT / "questions" / "three-gorges.jsonl", ROOT / "corpus"),
     "second-corpus": (ROOT / "questions" / "second-corpus.jsonl", ROOT / "examples" / "second-corpus"),
 }
-# Today (both splits): three-gorges hit@1 0.976, hit@3 0.998, answers 0.976, abstention 0.924;
-# second corpus hit@1 0.970, hit@3 1.0, answers 0.988, abstention 0.922. The abstention floor
-# went down from 0.93 when session 4 added 113 new unanswerable questions written blind, most of
-# them about things the reports mention without the asked fact (the hardest kind to decline).
+# Today (both splits): three-gorges hit@1 0.973, hit@3 0.998, answers 0.973, abstention 0.944;
+# second corpus hit@1 0.961, hit@3 1.0, answers 0.983, abstention 0.910. The second corpus's
+# abstention floor went down from 0.93 when session 4 added 51 unanswerable questions written
+# blind, most about things the report mentions without the asked fact (the hardest to decline).
 PROJECT_FLOORS = {
-    "three-gorges": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.96", "--min-abstain", "0.91"],
-    "second-corpus": ["--min-hit1", "0.95", "--min-hit3", "0.98", "--min-answer", "0.97", "--min-abstain", "0.91"],
+    "three-gorges": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.96", "--min-abstain", "0.93"],
+    "second-corpus": ["--min-hit1", "0.95", "--min-hit3", "0.98", "--min-answer", "0.97", "--min-abstain", "0.90"],
 }
 
 

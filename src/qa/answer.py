@@ -18,6 +18,7 @@ from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.retrieval.tokenize import is_noun, names_a_person
 from qa.text import normalize, split_sentences
 from qa.types import Answer, Citation
+from qa.units import LONGEST_FIRST
 
 MAX_ANSWER_CHARS = 400
 SENTENCE_POOL = 3  # passages whose sentences compete to answer
@@ -75,6 +76,8 @@ class AnswerBuilder:
             return self._refuse(question, citations, zh, f"no cited sentence states that {_kind_word(analysis)}")
         if analysis.asks_person and not names_a_person(choice.sentence):
             return self._refuse(question, citations, zh, "the reports name no such person")
+        if analysis.qtype == "name" and _only_counts_the_kind(analysis, normalize(choice.sentence)):
+            return self._refuse(question, citations, zh, "the reports count them without naming them")
         elsewhere = self._topic_elsewhere(choice, result)
         if elsewhere:
             return self._refuse(question, citations, zh, elsewhere)
@@ -190,7 +193,7 @@ class AnswerBuilder:
                 if rank == choice.rank and abs(unit - choice.unit) <= 1:
                     continue  # the chosen sentence, or the one introducing or following it
                 normal = normalize(sentence)
-                nouns = [_held_noun(group, normal) if not was_held else None
+                nouns = [_held_noun(group, normal, analysis.typed_terms) if not was_held else None
                          for group, was_held in zip(analysis.term_groups, held)]
                 share = sum(w for noun, w in zip(nouns, weights) if noun) / total
                 if (share >= TOPIC_ELSEWHERE_SHARE and _one_phrase([n for n in nouns if n], normal, names)
@@ -266,6 +269,7 @@ def _spent_on_a_list(analysis, normal_sentence: str, figure: str) -> bool:
     """Whether the question's thing is only one item of a list and the money figure comes
     after the list: 17亿元 invested in 秭归长江公路大桥等8个经济项目 is not what the bridge cost."""
     nouns = [n for group in analysis.term_groups if (n := _held_noun(group, normal_sentence))]
+    nouns += [run for run in re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text) if run in normal_sentence]  # 武汉路
     at = normal_sentence.find(normalize(figure))
     asked_sizes = _numbers_in(analysis.text)
     lists = [m.span() for m in _LISTED.finditer(normal_sentence)
@@ -287,6 +291,30 @@ def _numbers_in(text: str) -> set[str]:
         if word in _NUMBER_WORDS:
             found |= {_NUMBER_WORDS[word], str(list(_NUMBER_WORDS).index(word) + 1)}
     return found
+
+
+# A count right before a word: "4个市", "87家民营企业" (up to two characters of modifier between).
+_COUNT_BEFORE = r"(?:\d+|[一二两三四五六七八九十百千]+)(?:多|余)?(?:{units})[\u4e00-\u9fff]{{0,2}}$"
+
+
+def _only_counts_the_kind(analysis, normal_sentence: str) -> bool:
+    """Whether the sentence speaks of the kind a "which cities" question asks for only in
+    counts (4个市, 87家民营企业) and names none of that kind: it says how many, not which."""
+    kinds = [normalize(t) for t in analysis.counted_terms]
+    if not kinds or _asks_for_a_designation(analysis) or any(_names_of_kind(normal_sentence, k) for k in kinds):
+        return False
+    counted = re.compile(_COUNT_BEFORE.format(units="|".join(LONGEST_FIRST)))
+    mentions = [m.start() for k in kinds for m in re.finditer(re.escape(k), normal_sentence)]
+    counted_heads = [m.start() for k in kinds for m in re.finditer(counted.pattern[:-1] + re.escape(k[-1]), normal_sentence)]
+    is_counted = [bool(counted.search(normal_sentence[max(0, start - 12):start])) for start in mentions]
+    if not (counted_heads or any(is_counted)) or not all(is_counted):
+        return False
+    # A list of names next to the count names them: 古夫、峡口、昭君3个移民乡镇.
+    for start in mentions + counted_heads:
+        clause = re.split(r"[,，;；。:：]", normal_sentence[:start])[-1] + re.split(r"[,，;；。:：]", normal_sentence[start:])[0]
+        if "、" in clause and any(not re.search(r"\d", item) for item in clause.split("、")):
+            return False
+    return True
 
 
 def _quoted_first(citations: list[Citation], quoted_rank: int) -> list[Citation]:
@@ -312,11 +340,12 @@ def _names_all_in(analysis, normal_text: str) -> bool:
     return all(any(f in normal_text for f in forms) for forms in analysis.normal_forms)
 
 
-def _held_noun(group: dict[str, float], normal_sentence: str) -> str | None:
-    """The group's term that the sentence holds, when it is a noun (冷链, 中心): verbs such
-    as "build" or "help" are worded too many ways to tell what a question is about."""
+def _held_noun(group: dict[str, float], normal_sentence: str, typed: list[str] = ()) -> str | None:
+    """The group's term that the sentence holds, when it is a noun (冷链, 中心) or a word the
+    question typed in Chinese or pinyin (实验): translated verbs such as "build" or "help"
+    are worded too many ways to tell what a question is about."""
     for term in sorted(group, key=len, reverse=True):  # 第二中学 rather than the 二中 inside it
-        if normalize(term) in normal_sentence and is_noun(term):
+        if normalize(term) in normal_sentence and (is_noun(term) or term in typed):
             return term
     return None
 

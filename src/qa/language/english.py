@@ -17,7 +17,8 @@ ENGLISH_STOPWORDS = frozenset(
     said say says according report reports one
     put puts bring brings brought take takes took taken set sets go goes went gone come comes came
     keep kept let lets big large small thing things way ways lot lots really actually up out
-    kind kinds type types sort sorts""".split()
+    kind kinds type types sort sorts cost costs price prices
+    thx thanks pls plz u ur hi hello hey ok okay lol place places""".split()
 )
 
 # Irregular forms, for the cheap stemming of english_forms.
@@ -75,7 +76,7 @@ QUANTITY_FRAME = r"what(?:'s| is| was| are| were)? (?:the |(?:[a-z-]+ )?[a-z-]+'
 
 # Question types, first match wins: (type, pattern) over the lower-cased question.
 QUESTION_TYPES = [
-    ("year", r"\b(when|what year|which year|since when|in what year|(?:which|what) nian)\b"),
+    ("year", r"\b(when|what year|which year|since when|in what year|(?:which|what) (?:nian|yr))\b|^(?:year|date)\b"),
     ("amount", r"\b(how much|what amount|how large a sum)\b"),
     ("count", r"\bhow many\b|\bnumber of\b"),
     ("count", r"\bhow (?:tall|high|long|big|large|wide|deep|far|heavy|old)\b"),
@@ -114,7 +115,8 @@ PLACE_KINDS = {"province": "省", "city": "市", "county": "县", "district": "�
 # which no building or city answers.
 PERSON_ROLES = {"official", "mayor", "leader", "secretary", "governor", "director", "chief", "chairman",
                 "chairwoman", "president", "manager", "minister", "principal", "person", "man", "woman",
-                "founder", "boss", "commander", "ceo", "mp", "deputy", "head"}
+                "founder", "boss", "commander", "ceo", "mp", "deputy", "head", "cadre", "expert", "teacher",
+                "doctor", "volunteer"}
 
 # Numbers of numbered schools ("No. 1 Middle School" is 一中).
 NUMERALS = {"1": "一", "one": "一", "2": "二", "two": "二", "3": "三", "three": "三", "4": "四", "four": "四",

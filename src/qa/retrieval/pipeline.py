@@ -111,7 +111,8 @@ class Pipeline:
         if analysis.lang == "zh" and analysis.qtype in ("amount", "count", "year"):
             analysis.topic_nouns = self._rare_nouns(analysis, [w for w, tag in analysis.tagged_words if tag == "n"])
         elif analysis.lang == "en":
-            analysis.topic_nouns = self._rare_nouns(analysis, [w for w in analysis.typed_terms if is_noun(w)])
+            analysis.topic_nouns = (self._rare_nouns(analysis, [w for w in analysis.typed_terms if is_noun(w)])
+                                    + self._typed_chinese_things(analysis))
         best_fused = max(fused.values()) if fused else 1.0
         candidates = [self._score(row, fused[row] / best_fused, dense_scores, analysis) for row in rows]
         candidates.sort(key=lambda c: (-c.score, c.row))
@@ -191,6 +192,18 @@ class Pipeline:
             if len(self._rows_containing(word)) <= limit:
                 nouns.append(word)
         return nouns
+
+    def _typed_chinese_things(self, analysis: QueryAnalysis) -> list[str]:
+        """Chinese an English question types that few passages hold (武汉路 in "武汉路 in
+        zigui cost how much"): the answer must name it too. Runs the corpus never holds, or
+        that are a name's own form, are left out."""
+        forms = [f for name_forms in analysis.normal_forms for f in name_forms]
+        limit = max(1, int(len(self.version.passages) * RARE_NOUN_SHARE))
+        things = []
+        for run in dict.fromkeys(re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text)):
+            if not any(run in form for form in forms) and 0 < len(self._rows_containing(run)) <= limit:
+                things.append(run)
+        return things
 
     def _group_weight(self, group: dict[str, float]) -> float:
         """How telling a question word is: the rarest corpus term it stands for (BM25 idf)."""

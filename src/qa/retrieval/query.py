@@ -358,6 +358,10 @@ class QueryAnalyzer:
                 self._word_terms(w) or self.gazetteer.match_latin(w, 100) for w in words)
             if not any(units):  # "how many tonnes", "sent how many batches": the unit is all
                 analysis.counted_terms = self._translations(words)
+                before = re.search(r"([a-z]+s) how many\b", text)
+                if before and not any(is_noun(t) for t in analysis.counted_terms):
+                    # "beijing badong cadres how many sent": what is counted comes first
+                    analysis.counted_terms = self._translations([before.group(1)])
             return
         chinese = re.search(r"(?:多少|几)([\u4e00-\u9fff]{1,6})", text)
         if chinese:
@@ -413,7 +417,8 @@ class QueryAnalyzer:
     def _check_measured(self, analysis: QueryAnalysis) -> None:
         """"How much electricity": a money figure answers only next to what is measured.
         Money itself ("how much free aid") needs nothing more."""
-        words = _words_after(r"how much", analysis.text.lower())
+        words = [w for w in _words_after(r"how much", analysis.text.lower()) or []
+                 if not self.gazetteer.match_latin(w, 100)]  # "how much shanghai gave": no measure
         if not words or any(w in MONEY_WORDS for w in words):
             return  # "how much money and materials": money is asked for
         analysis.counted_terms = self._translations(words)
@@ -430,8 +435,10 @@ class QueryAnalyzer:
         if named and (not english or english[0] in ("is", "was")):
             # "what's the name of the road": a road; "the name of the Beijing official": an official
             english = self._head_before_names(named.group(1)) if named.group(1) else [named.group(2)]
-        elif role := re.match(r"who (?:is|was|are|were) (?:the |its |their )?([a-z]+)", text):
-            english = [role.group(1)]  # "who was the mayor of Dalian": a mayor
+        elif role := re.match(r"who (?:is|was|are|were) (?:the |its |their )?((?:[a-z-]+ ?){1,4})", text):
+            # "who was the mayor of Dalian": a mayor; "who was the first Beijing cadre": a cadre
+            words = role.group(1).split()
+            english = [next((w for w in words if any(f in PERSON_ROLES for f in english_forms(w))), words[0])]
         elif re.search(r"\b(?:called|named)\b", text) and (not english or english[0] in ("is", "was")):
             # "Beijing put up a building at …. What is it called?": the kind was named before.
             english = [w for w in re.findall(r"[a-z]+", text) if any(f in NAME_HEADS for f in english_forms(w))][:1]
