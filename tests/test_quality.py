@@ -440,3 +440,12 @@ def test_chinese_typed_in_an_english_question_must_be_named_by_the_answer(shared
 def test_who_was_the_first_cadre_asks_for_a_person(analyzer):
     assert analyzer.run("who was the first Beijing cadre sent to Badong?").asks_person
     assert not analyzer.run("Who supports Zigui?").asks_person
+
+
+def test_a_count_of_people_trained_does_not_answer_how_many_were_sent(shared_engine, second_engine):
+    # Dalian's 950人次 are cadres trained; the report never counts those it seconded.
+    assert not shared_engine.ask("how many officials has Dalian seconded to Xingshan").answered
+    answer = second_engine.ask("hefei teachers sent to lanshui how many")  # 64 sent, not 1100 trained
+    assert answer.answered and "64名" in answer.answer
+    answer = shared_engine.ask("How many people has Beijing trained for Badong?")
+    assert answer.answered and "1.3万多人次" in answer.answer

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.figures import counted_forms, counts_noun, distance_to_terms, english_reading
-from qa.language import chinese
+from qa.language import chinese, english
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.retrieval.tokenize import is_noun, names_a_person
 from qa.text import normalize, split_sentences
@@ -128,6 +128,8 @@ class AnswerBuilder:
         if analysis.qtype == "amount" and not analysis.asks_total and _spent_on_a_list(analysis, sentence, choice.figure):
             return False
         if analysis.qtype == "count" and choice.counted_gap > COUNTED_GAP:
+            return False
+        if analysis.qtype == "count" and _another_activity(analysis, sentence, choice.figure):
             return False
         return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
@@ -282,6 +284,28 @@ def _spent_on_a_list(analysis, normal_sentence: str, figure: str) -> bool:
         return all(any(start <= spot < end for start, end in lists) for spot in spots)
 
     return any(listed_only(noun) for noun in nouns)
+
+
+def _activities(text: str, english_too: bool) -> set[str]:
+    """Which of the activities people are counted for (trained, sent…) the text names."""
+    found = {name for name, words in chinese.PEOPLE_ACTIVITIES.items() if re.search(words, text)}
+    if english_too:
+        words = set(re.findall(r"[a-z]+", text.lower()))
+        found |= {name for name, listed in english.PEOPLE_ACTIVITIES.items() if words & set(listed.split())}
+    return found
+
+
+def _another_activity(analysis, normal_sentence: str, figure: str) -> bool:
+    """Whether the count stands in a clause about another activity than the question's:
+    "how many cadres were seconded" is not answered by 培训干部950人次 (people trained)."""
+    asked = _activities(analysis.text, english_too=True)
+    at = normal_sentence.find(normalize(figure))
+    if not asked or at < 0:
+        return False
+    start = max((m.end() for m in re.finditer(r"[,，;；。:：]", normal_sentence[:at])), default=0)
+    end = re.search(r"[,，;；。:：]|$", normal_sentence[at:]).start() + at
+    stated = _activities(normal_sentence[start:end], english_too=False)
+    return bool(stated) and not (stated & asked)
 
 
 def _numbers_in(text: str) -> set[str]:

@@ -34,3 +34,13 @@ OUTCOME_WORDS = ("产值", "销售额", "销售收入", "营业收入", "营收"
 # Titles and forms of address that stand next to a person's name in a report.
 PERSON_TITLES = "书记|市长|县长|区长|省长|镇长|村长|主任|局长|厅长|部长|院长|校长|董事长|总经理|经理|主席|会长|队长|组长|专家|教授|医生|老师"
 PERSON_ADDRESSES = "同志|先生|女士"
+
+# What a count of people says they did: trained, sent, seconded, employed, treated. "How many
+# cadres were seconded" is not answered by 培训干部950人次, which counts people trained.
+PEOPLE_ACTIVITIES = {
+    "train": "培训|培养|轮训|实训|跟岗学习",
+    "send": "选派|派出|委派|派驻|选调|安排|输送|组织",
+    "second": "挂职",
+    "employ": "就业|务工|用工|岗位|转移",
+    "treat": "诊疗|手术|义诊|救治",
+}

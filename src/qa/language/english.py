@@ -121,3 +121,12 @@ PERSON_ROLES = {"official", "mayor", "leader", "secretary", "governor", "directo
 # Numbers of numbered schools ("No. 1 Middle School" is 一中).
 NUMERALS = {"1": "一", "one": "一", "2": "二", "two": "二", "3": "三", "three": "三", "4": "四", "four": "四",
              "5": "五", "five": "五", "6": "六", "six": "六", "7": "七", "seven": "七", "8": "八", "eight": "八"}
+
+# English words for the activities of qa.language.chinese.PEOPLE_ACTIVITIES.
+PEOPLE_ACTIVITIES = {
+    "train": "train trained training trains taught teach educated",
+    "send": "send sent sending dispatch dispatched assign assigned deploy deployed post posted",
+    "second": "second seconded secondment secondments temporary",
+    "employ": "employ employed employment job jobs work worked working hire hired",
+    "treat": "treat treated treatment patients surgery surgeries operations",
+}
