@@ -449,3 +449,10 @@ def test_a_count_of_people_trained_does_not_answer_how_many_were_sent(shared_eng
     assert answer.answered and "64名" in answer.answer
     answer = shared_engine.ask("How many people has Beijing trained for Badong?")
     assert answer.answered and "1.3万多人次" in answer.answer
+
+
+def test_the_first_year_of_a_period_answers_only_when_something_began(second_engine):
+    # 2017年以来 is when Hefei's support began, not when the school it built opened.
+    assert not second_engine.ask("What year did the Hefei Road Primary School in Lanshui open?").answered
+    answer = second_engine.ask("Since when has Hefei been sending teachers to Lanshui?")
+    assert answer.answered and "2017年" in answer.answer

@@ -125,6 +125,8 @@ class AnswerBuilder:
             return False
         if not all(year in sentence for year in analysis.period_years):
             return False  # "in 2016 alone": a total since 1992 is not that figure
+        if analysis.qtype == "year" and _period_start_only(analysis, sentence, choice.figure):
+            return False
         if analysis.qtype == "amount" and not analysis.asks_total and _spent_on_a_list(analysis, sentence, choice.figure):
             return False
         if analysis.qtype == "count" and choice.counted_gap > COUNTED_GAP:
@@ -306,6 +308,16 @@ def _another_activity(analysis, normal_sentence: str, figure: str) -> bool:
     end = re.search(r"[,，;；。:：]|$", normal_sentence[at:]).start() + at
     stated = _activities(normal_sentence[start:end], english_too=False)
     return bool(stated) and not (stated & asked)
+
+
+def _period_start_only(analysis, normal_sentence: str, figure: str) -> bool:
+    """Whether the year opens a period (2017年以来: "since 2017") and the question asks when
+    something happened, not when it began: "when did the school open" is not answered by
+    the year the support began."""
+    at = normal_sentence.find(normalize(figure))
+    if at < 0 or not re.match(chinese.PERIOD_START, normal_sentence[at + len(normalize(figure)):]):
+        return False
+    return not (re.search(english.ASKS_START, analysis.text.lower()) or re.search(chinese.ASKS_START, analysis.text))
 
 
 def _numbers_in(text: str) -> set[str]:

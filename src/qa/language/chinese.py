@@ -44,3 +44,7 @@ PEOPLE_ACTIVITIES = {
     "employ": "就业|务工|用工|岗位|转移",
     "treat": "诊疗|手术|义诊|救治",
 }
+
+# The same in Chinese, and what marks a year as the first of a period.
+ASKS_START = r"开始|起|以来|始于|首次|第一次|从哪|何时开展"
+PERIOD_START = r"^(?:以来|起|开始|至今|以后)"

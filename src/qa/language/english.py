@@ -130,3 +130,7 @@ PEOPLE_ACTIVITIES = {
     "employ": "employ employed employment job jobs work worked working hire hired",
     "treat": "treat treated treatment patients surgery surgeries operations",
 }
+
+# A year question about when something began: "since when", "when did X start". Only these
+# are answered by the first year of a period (2017年以来, 自2006年起).
+ASKS_START = r"\b(since|start\w*|began|begin\w*|first|launch\w*|initiat\w*|commenc\w*|kick\w* off|from)\b"
