@@ -265,8 +265,7 @@ def _intent_bonus(analysis, sentence: str, normal: str) -> float:
 # A run of items ending in 等 ("县一中、县人民医院等", "秭归长江公路大桥等8个项目"): what follows
 # is said of them all.
 _LISTED = re.compile(r"[^,，;；。:：、]+(?:、[^,，;；。:：、]+)*等(\d+|[一二三四五六七八九十]+)?")
-_NUMBER_WORDS = dict(zip("one two three four five six seven eight nine ten eleven twelve".split(),
-                         "一 二 三 四 五 六 七 八 九 十 十一 十二".split()))
+_CLAUSE_END = re.compile(r"[,，;；。:：]")  # a list (、) stays inside one clause
 
 
 def _spent_on_a_list(analysis, normal_sentence: str, figure: str) -> bool:
@@ -304,9 +303,7 @@ def _another_activity(analysis, normal_sentence: str, figure: str) -> bool:
     at = normal_sentence.find(normalize(figure))
     if not asked or at < 0:
         return False
-    start = max((m.end() for m in re.finditer(r"[,，;；。:：]", normal_sentence[:at])), default=0)
-    end = re.search(r"[,，;；。:：]|$", normal_sentence[at:]).start() + at
-    stated = _activities(normal_sentence[start:end], english_too=False)
+    stated = _activities(_clause_around(normal_sentence, at), english_too=False)
     return bool(stated) and not (stated & asked)
 
 
@@ -323,14 +320,22 @@ def _period_start_only(analysis, normal_sentence: str, figure: str) -> bool:
 def _numbers_in(text: str) -> set[str]:
     """The question's small numbers, as digits and as Chinese numerals ("eight" -> 8, 八)."""
     found = set(re.findall(r"\d+", text)) | set(re.findall(r"[一二三四五六七八九十]+", text))
-    for word in re.findall(r"[a-z]+", text.lower()):
-        if word in _NUMBER_WORDS:
-            found |= {_NUMBER_WORDS[word], str(list(_NUMBER_WORDS).index(word) + 1)}
+    for number, (word, zh) in enumerate(english.NUMBER_WORDS.items(), start=1):
+        if re.search(rf"\b{word}\b", text.lower()):
+            found |= {zh, str(number)}
     return found
 
 
-# A count right before a word: "4个市", "87家民营企业" (up to two characters of modifier between).
-_COUNT_BEFORE = r"(?:\d+|[一二两三四五六七八九十百千]+)(?:多|余)?(?:{units})[\u4e00-\u9fff]{{0,2}}$"
+def _clause_around(normal_sentence: str, at: int) -> str:
+    """The clause of the sentence that holds position ``at`` (its lists included)."""
+    start = max((m.end() for m in _CLAUSE_END.finditer(normal_sentence, 0, at)), default=0)
+    end = _CLAUSE_END.search(normal_sentence, at)
+    return normal_sentence[start : end.start() if end else len(normal_sentence)]
+
+
+# A count and up to two characters of modifier: "4个市", "87家民营企业".
+_COUNT = rf"(?:\d+|[一二两三四五六七八九十百千]+)(?:多|余)?(?:{'|'.join(LONGEST_FIRST)})[\u4e00-\u9fff]{{0,2}}"
+_COUNT_BEFORE = re.compile(_COUNT + "$")
 
 
 def _only_counts_the_kind(analysis, normal_sentence: str) -> bool:
@@ -339,15 +344,14 @@ def _only_counts_the_kind(analysis, normal_sentence: str) -> bool:
     kinds = [normalize(t) for t in analysis.counted_terms]
     if not kinds or _asks_for_a_designation(analysis) or any(_names_of_kind(normal_sentence, k) for k in kinds):
         return False
-    counted = re.compile(_COUNT_BEFORE.format(units="|".join(LONGEST_FIRST)))
     mentions = [m.start() for k in kinds for m in re.finditer(re.escape(k), normal_sentence)]
-    counted_heads = [m.start() for k in kinds for m in re.finditer(counted.pattern[:-1] + re.escape(k[-1]), normal_sentence)]
-    is_counted = [bool(counted.search(normal_sentence[max(0, start - 12):start])) for start in mentions]
+    counted_heads = [m.start() for k in kinds for m in re.finditer(_COUNT + re.escape(k[-1]), normal_sentence)]
+    is_counted = [bool(_COUNT_BEFORE.search(normal_sentence[max(0, start - 12):start])) for start in mentions]
     if not (counted_heads or any(is_counted)) or not all(is_counted):
         return False
     # A list of names next to the count names them: 古夫、峡口、昭君3个移民乡镇.
     for start in mentions + counted_heads:
-        clause = re.split(r"[,，;；。:：]", normal_sentence[:start])[-1] + re.split(r"[,，;；。:：]", normal_sentence[start:])[0]
+        clause = _clause_around(normal_sentence, start)
         if "、" in clause and any(not re.search(r"\d", item) for item in clause.split("、")):
             return False
     return True

@@ -119,8 +119,12 @@ PERSON_ROLES = {"official", "mayor", "leader", "secretary", "governor", "directo
                 "doctor", "volunteer"}
 
 # Numbers of numbered schools ("No. 1 Middle School" is 一中).
-NUMERALS = {"1": "一", "one": "一", "2": "二", "two": "二", "3": "三", "three": "三", "4": "四", "four": "四",
-             "5": "五", "five": "五", "6": "六", "six": "六", "7": "七", "seven": "七", "8": "八", "eight": "八"}
+# Small numbers in words, with the Chinese numeral of each ("eight" is 8, 八).
+NUMBER_WORDS = dict(zip("one two three four five six seven eight nine ten eleven twelve".split(),
+                        "一 二 三 四 五 六 七 八 九 十 十一 十二".split()))
+# The numbers of numbered schools, in digits and words.
+NUMERALS = {form: zh for i, (word, zh) in enumerate(list(NUMBER_WORDS.items())[:8], start=1)
+            for form in (str(i), word)}
 
 # English words for the activities of qa.language.chinese.PEOPLE_ACTIVITIES.
 PEOPLE_ACTIVITIES = {
