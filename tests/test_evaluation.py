@@ -524,13 +524,13 @@ PROJECT_SETS = {
     "three-gorges": (ROOT / "questions" / "three-gorges.jsonl", ROOT / "corpus"),
     "second-corpus": (ROOT / "questions" / "second-corpus.jsonl", ROOT / "examples" / "second-corpus"),
 }
-# Today (both splits): three-gorges hit@1 0.973, hit@3 0.998, answers 0.973, abstention 0.966;
-# second corpus hit@1 0.972, hit@3 1.0, answers 0.994, abstention 0.930. The second corpus's
-# abstention floor went down from 0.93 when session 4 added 51 unanswerable questions written
-# blind, most about things the report mentions without the asked fact (the hardest to decline).
+# Today (both splits): three-gorges hit@1 0.977, hit@3 0.997, answers 0.973, abstention 0.958;
+# second corpus hit@1 0.967, hit@3 0.996, answers 0.989, abstention 0.935. Session 5 added 420
+# questions written blind (262 unanswerable), most of them hard near-misses: a part of a total,
+# a detail never given, a figure of another kind next to the asked thing.
 PROJECT_FLOORS = {
     "three-gorges": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.96", "--min-abstain", "0.95"],
-    "second-corpus": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.98", "--min-abstain", "0.91"],
+    "second-corpus": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.98", "--min-abstain", "0.92"],
 }
 
 

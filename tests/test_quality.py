@@ -136,13 +136,14 @@ def test_which_place_questions_use_the_mention_next_to_the_topic():
 
 
 def test_a_quoted_name_answers_what_something_is_called(shared_engine):
-    from qa.answer import _asks_for_a_designation, _new_quoted_name
+    from qa.answer import _new_quoted_name
 
     assert _new_quoted_name("开通“静安·夷陵”号旅游专列。", "what is the train called")
     assert not _new_quoted_name("开通“静安·夷陵”号旅游专列。", "what did 静安·夷陵 do")
     analyzer = Pipeline(shared_engine.store.load()).analyzer
-    assert _asks_for_a_designation(analyzer.run("What is the programme for cadres called?"))
-    assert not _asks_for_a_designation(analyzer.run("Name the schools Qingdao supported"))
+    assert analyzer.run("What is the programme for cadres called?").asks_designation
+    assert analyzer.run("县城道路叫什么?").asks_designation
+    assert not analyzer.run("Name the schools Qingdao supported").asks_designation
 
 
 def test_a_short_lead_in_is_judged_with_the_sentence_it_introduces():
@@ -456,3 +457,94 @@ def test_the_first_year_of_a_period_answers_only_when_something_began(second_eng
     assert not second_engine.ask("What year did the Hefei Road Primary School in Lanshui open?").answered
     answer = second_engine.ask("Since when has Hefei been sending teachers to Lanshui?")
     assert answer.answered and "2017年" in answer.answer
+
+
+def test_questions_about_the_future_or_reasons_need_a_plan_or_a_reason(shared_engine, second_engine):
+    assert not shared_engine.ask("how much will heilongjiang give yiling next year?").answered
+    assert not second_engine.ask("will it rain in ningbo tomorrow").answered
+    assert not second_engine.ask("深圳为什么对柏坪区的援助最多?").answered
+    answer = shared_engine.ask("how much did heilongjiang give yiling?")
+    assert answer.answered and "2800万元" in answer.answer
+
+
+def test_a_running_total_does_not_answer_one_occasion_or_one_unit(second_engine):
+    assert not second_engine.ask("How much was sold at the most recent Lanshui fair alone?").answered
+    assert not second_engine.ask("成都猕猴桃基地每户移民增收多少?").answered
+    answer = second_engine.ask("How much did the Lanshui fairs in Ningbo sell in total?")
+    assert answer.answered and "1.9亿元" in answer.answer
+    answer = second_engine.ask("烟台帮石桥川区种苹果,亩均收益多少?")
+    assert answer.answered and "1.1万元" in answer.answer
+
+
+def test_a_number_the_question_gives_is_not_its_answer(second_engine, analyzer):
+    assert not second_engine.ask("Of the 38 cadres Suzhou sent to Chengchuan, how many were women?").answered
+    assert not second_engine.ask("How many of the 214 schools were built by Suzhou?").answered
+    assert "学校" in analyzer.run("how many of the 28 schools did Shanghai build").counted_terms
+
+
+def test_one_item_of_a_counted_list_is_not_counted_alone(second_engine):
+    # 培训教师、医生等专业技术人才3400人次 counts them all, not the doctors.
+    assert not second_engine.ask("how many doctors did ningbo train for lanshui county").answered
+    answer = second_engine.ask("ningbo trained how many teachers, doctors and other professionals for lanshui?")
+    assert answer.answered and "3400人次" in answer.answer
+
+
+def test_people_counted_by_what_was_done_for_them(second_engine):
+    answer = second_engine.ask("鲁石协作 medical teams treated how many patients?")
+    assert answer.answered and "3.6万人次" in answer.answer
+    assert not second_engine.ask("how many patients did suzhou treat in chengchuan").answered
+    # 派出医疗专家团队14批 counts teams of experts, not experts
+    assert "14批" not in second_engine.ask("How many medical experts did Yantai send to Shiqiaochuan?").answer
+
+
+def test_a_year_marks_the_milestone_asked_about(second_engine):
+    assert not second_engine.ask("澄江水利枢纽工程是哪一年完工的?").answered  # 2004年 work began
+    answer = second_engine.ask("when did construction of the chengjiang dam begin")
+    assert answer.answered and "2004" in answer.answer
+    answer = second_engine.ask("when was the luhe bridge completed")
+    assert answer.answered and "2012" in answer.answer
+
+
+def test_a_thing_named_after_a_place_must_be_named_by_the_answer(second_engine):
+    # 海沧希望小学 is a school; the year in the sentence before it is the bridge's.
+    assert not second_engine.ask("海沧希望小学是哪一年建成的?").answered
+
+
+def test_pinyin_the_corpus_spells_is_read_back_as_chinese(shared_engine, analyzer):
+    assert "茶店子" in analyzer.run("How much did the Chadianzi water supply project cost?").terms
+    assert not shared_engine.ask("How much did the Chadianzi water supply project in Badong cost?").answered
+
+
+def test_terms_and_units_the_reports_never_use_are_declined(shared_engine, analyzer):
+    assert analyzer.run("湖北三峡库区去年的GDP是多少?").unknown_names == ["gdp"]
+    assert not analyzer.run("秭归县人民医院 became 二级甲等医院 in which year?").unknown_names
+    assert not shared_engine.ask("三峡大坝 installed capacity 是多少万千瓦?").answered
+    assert analyzer.run("上海援助夷陵多少万?").qtype == "amount"
+    assert analyzer.run("湖北三峡库区有多少万移民?").qtype == "count"
+
+
+def test_who_with_a_title_asks_for_a_person(analyzer):
+    assert analyzer.run("湖北三峡中旻新能源有限公司 的董事长 is who?").asks_person
+    assert analyzer.run("Who was the 北京市长 when the first agreement was signed?").asks_person
+    assert analyzer.run("who runs the shenbai digital economy industrial park").asks_person
+
+
+def test_occasions_and_sales(second_engine):
+    answer = second_engine.ask("how many times has the lanshui goods fair been held in ningbo")
+    assert answer.answered and "11届" in answer.answer
+    answer = second_engine.ask("“岚水好物”展销会累计卖了多少钱的农特产品?")
+    assert answer.answered and "1.9亿元" in answer.answer
+
+
+def test_a_count_goes_with_the_list_item_that_names_what_is_counted(shared_engine):
+    # …、13所社会福利院、6个集贸市场: 13所, not the 6个 next to it, nor the 6 of 56个.
+    answer = shared_engine.ask("How many welfare homes did Shanghai build in Yiling?")
+    assert answer.answered and "13所" in answer.answer
+    assert shared_engine.ask("江蘇在秭歸援建了多少個重點社會公益項目?").answer.count("50多个")
+
+
+def test_an_ordinal_is_not_a_count():
+    from qa.figures import counts_in_words
+
+    assert counts_in_words("援建澄川县第二中学", ["中学"]) == []
+    assert [f.text for f in counts_in_words("五个区县", ["区县"])] == ["五个"]

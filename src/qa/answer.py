@@ -12,7 +12,8 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-from qa.figures import counted_forms, counts_noun, distance_to_terms, english_reading
+from qa.activities import asked_activities, asked_milestones, chinese_activities, chinese_milestones
+from qa.figures import CLAUSE_END, clause_around, counted_forms, counts_noun, distance_to_terms, english_reading
 from qa.language import chinese, english
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.retrieval.tokenize import is_noun, names_a_person
@@ -74,6 +75,10 @@ class AnswerBuilder:
         choice = self._choose(result)
         if choice is None:
             return self._refuse(question, citations, zh, f"no cited sentence states that {_kind_word(analysis)}")
+        if analysis.asks_future and not re.search(chinese.STATES_PLAN, choice.sentence):
+            return self._refuse(question, citations, zh, "the reports tell what was done, not what will be")
+        if analysis.asks_reason and not re.search(chinese.STATES_REASON, choice.sentence):
+            return self._refuse(question, citations, zh, "the reports give no reason")
         if analysis.asks_person and not names_a_person(choice.sentence):
             return self._refuse(question, citations, zh, "the reports name no such person")
         if analysis.qtype == "name" and _only_counts_the_kind(analysis, normalize(choice.sentence)):
@@ -125,13 +130,26 @@ class AnswerBuilder:
             return False
         if not all(year in sentence for year in analysis.period_years):
             return False  # "in 2016 alone": a total since 1992 is not that figure
-        if analysis.qtype == "year" and _period_start_only(analysis, sentence, choice.figure):
+        if analysis.qtype in ("amount", "count") and _number_of(choice.figure) in _numbers_in(analysis.text):
+            return False  # "of the 47 cadres, how many were women": not the 47 the question gives
+        span = _span_of(sentence, choice.figure)
+        if analysis.qtype == "year" and _period_start_only(analysis, sentence, span):
             return False
-        if analysis.qtype == "amount" and not analysis.asks_total and _spent_on_a_list(analysis, sentence, choice.figure):
+        if analysis.qtype == "year" and _another_milestone(analysis, sentence, span):
+            return False
+        if analysis.qtype == "amount" and not analysis.asks_total and _spent_on_a_list(analysis, sentence, span):
             return False
         if analysis.qtype == "count" and choice.counted_gap > COUNTED_GAP:
             return False
-        if analysis.qtype == "count" and _another_activity(analysis, sentence, choice.figure):
+        if analysis.qtype == "count" and analysis.counted_terms and not _counted_in_clause(analysis, sentence, span):
+            return False
+        if analysis.asks_per_unit and not re.search(chinese.STATES_PER_UNIT, sentence):
+            return False  # "per household": not a total
+        if analysis.asks_single and span and re.search(chinese.STATES_RUNNING_TOTAL, clause_around(sentence, span[0])):
+            return False  # "the most recent fair alone": not the running total
+        if analysis.qtype == "count" and _another_activity(analysis, sentence, span):
+            return False
+        if analysis.qtype == "count" and not analysis.asks_total and _counted_in_a_list(analysis, sentence, span):
             return False
         return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
@@ -241,11 +259,11 @@ def _intent_bonus(analysis, sentence: str, normal: str) -> float:
     name for "what is it called", the asked kind of thing, a running total, a list, and not
     the thing a "besides X" question already knows."""
     bonus = 0.0
-    if _asks_for_a_designation(analysis) and _new_quoted_name(sentence, analysis.text):
+    if analysis.asks_designation and _new_quoted_name(sentence, analysis.text):
         bonus += QUOTED_NAME_BONUS
     names_asked_kind = (
         any(normalize(t) in normal for t in analysis.counted_terms)
-        or (_asks_for_a_designation(analysis) and any(_names_of_kind(normal, t) for t in analysis.counted_terms))
+        or (analysis.asks_designation and any(_names_of_kind(normal, t) for t in analysis.counted_terms))
         or any(_names_of_kind(normal, head) for head in analysis.kind_heads))
     if analysis.qtype == "name" and names_asked_kind:
         bonus += ASKED_KIND_BONUS
@@ -265,72 +283,110 @@ def _intent_bonus(analysis, sentence: str, normal: str) -> float:
 # A run of items ending in 等 ("县一中、县人民医院等", "秭归长江公路大桥等8个项目"): what follows
 # is said of them all.
 _LISTED = re.compile(r"[^,，;；。:：、]+(?:、[^,，;；。:：、]+)*等(\d+|[一二三四五六七八九十]+)?")
-_CLAUSE_END = re.compile(r"[,，;；。:：]")  # a list (、) stays inside one clause
 
 
-def _spent_on_a_list(analysis, normal_sentence: str, figure: str) -> bool:
+def _span_of(normal_sentence: str, figure: str) -> tuple[int, int] | None:
+    """Where the figure stands in the (normalised) sentence."""
+    match = re.search(r"(?<![\d.])" + re.escape(normalize(figure)), normal_sentence)  # not the 6个 in 56个
+    return match.span() if match else None
+
+
+def _spent_on_a_list(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
     """Whether the question's thing is only one item of a list and the money figure comes
     after the list: 17亿元 invested in 秭归长江公路大桥等8个经济项目 is not what the bridge cost."""
     nouns = [n for group in analysis.term_groups if (n := _held_noun(group, normal_sentence))]
     nouns += [run for run in re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text) if run in normal_sentence]  # 武汉路
-    at = normal_sentence.find(normalize(figure))
+    return bool(_listed_only(analysis, normal_sentence, span, nouns))
+
+
+def _counted_in_clause(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
+    """Whether the figure's own clause names what the question counts (or its head
+    character): in 组织87家民营企业与岚水县87个村结对,一企一策帮助村集体增收, 87个
+    counts villages, not the 集体 of the next clause."""
+    if span is None:
+        return True
+    clause = clause_around(normal_sentence, span[0])
+    return any(form in clause for form in counted_forms([normalize(t) for t in analysis.counted_terms]))
+
+
+def _counted_in_a_list(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
+    """Whether what the question counts is only an item of a list the count is said of:
+    培训教师、医生等专业技术人才3400人次 does not say how many doctors were trained. A
+    question naming two of the items asks about the group."""
+    kinds = [normalize(t) for t in analysis.counted_terms if normalize(t) in normal_sentence]
+    if not kinds or len(_listed_only(analysis, normal_sentence, span, kinds)) < len(kinds):
+        return False  # what is counted stands outside any list too
+    held = [n for group in analysis.term_groups if (n := _held_noun(group, normal_sentence)) and is_noun(n)]
+    return len(set(_listed_only(analysis, normal_sentence, span, held))) < 2
+
+
+def _listed_only(analysis, normal_sentence: str, span: tuple[int, int] | None, nouns: list[str]) -> list[str]:
+    """Those of the nouns that the sentence names only as items of a list ending in 等
+    before the figure."""
     asked_sizes = _numbers_in(analysis.text)
     lists = [m.span() for m in _LISTED.finditer(normal_sentence)
-             if m.end() <= at and not (m.group(1) and m.group(1) in asked_sizes)]  # "the eight projects"
-    if not nouns or not lists:
-        return False
+             if span and m.end() <= span[0] and not (m.group(1) and m.group(1) in asked_sizes)]  # "the eight projects"
+    if not lists:
+        return []
 
     def listed_only(noun: str) -> bool:
         spots = [m.start() for m in re.finditer(re.escape(normalize(noun)), normal_sentence)]
         return all(any(start <= spot < end for start, end in lists) for spot in spots)
 
-    return any(listed_only(noun) for noun in nouns)
+    return [noun for noun in nouns if listed_only(noun)]
 
 
-def _activities(text: str, english_too: bool) -> set[str]:
-    """Which of the activities people are counted for (trained, sent…) the text names."""
-    found = {name for name, words in chinese.PEOPLE_ACTIVITIES.items() if re.search(words, text)}
-    if english_too:
-        words = set(re.findall(r"[a-z]+", text.lower()))
-        found |= {name for name, listed in english.PEOPLE_ACTIVITIES.items() if words & set(listed.split())}
-    return found
-
-
-def _another_activity(analysis, normal_sentence: str, figure: str) -> bool:
+def _another_activity(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
     """Whether the count stands in a clause about another activity than the question's:
-    "how many cadres were seconded" is not answered by 培训干部950人次 (people trained)."""
-    asked = _activities(analysis.text, english_too=True)
-    at = normal_sentence.find(normalize(figure))
-    if not asked or at < 0:
+    "how many cadres were seconded" is not answered by 培训干部950人次 (people trained).
+    People the reports count only by the activity ("how many patients") need it stated."""
+    asked = asked_activities(analysis.text)
+    if not asked or span is None:
         return False
-    stated = _activities(_clause_around(normal_sentence, at), english_too=False)
+    stated = chinese_activities(clause_around(normal_sentence, span[0]))
+    if not stated:
+        return analysis.counted_by_activity
+    return not (stated & asked)
+
+
+def _another_milestone(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
+    """Whether the year marks another milestone than the question asks about: "when was
+    the dam completed" is not answered by 2004年,澄江水利枢纽工程开工建设 (work began). The
+    milestone is read in the year's clause, or the next one when the year stands alone."""
+    asked = asked_milestones(analysis.text)
+    if not asked or span is None:
+        return False
+    clause = clause_around(normal_sentence, span[0])
+    if not chinese_milestones(clause):
+        following = CLAUSE_END.search(normal_sentence, span[1])
+        clause = clause_around(normal_sentence, following.end()) if following else clause
+    stated = chinese_milestones(clause)
     return bool(stated) and not (stated & asked)
 
 
-def _period_start_only(analysis, normal_sentence: str, figure: str) -> bool:
+def _period_start_only(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
     """Whether the year opens a period (2017年以来: "since 2017") and the question asks when
     something happened, not when it began: "when did the school open" is not answered by
     the year the support began."""
-    at = normal_sentence.find(normalize(figure))
-    if at < 0 or not re.match(chinese.PERIOD_START, normal_sentence[at + len(normalize(figure)):]):
+    if span is None or not re.match(chinese.PERIOD_START, normal_sentence[span[1]:]):
         return False
     return not (re.search(english.ASKS_START, analysis.text.lower()) or re.search(chinese.ASKS_START, analysis.text))
 
 
+def _number_of(figure: str) -> str:
+    """The figure's number as digits ("4,300余名" -> "4300"; "" for none)."""
+    match = re.match(r"\d[\d,]*(?:\.\d+)?", figure)
+    return match.group(0).replace(",", "") if match else ""
+
+
 def _numbers_in(text: str) -> set[str]:
-    """The question's small numbers, as digits and as Chinese numerals ("eight" -> 8, 八)."""
-    found = set(re.findall(r"\d+", text)) | set(re.findall(r"[一二三四五六七八九十]+", text))
+    """The question's numbers, as digits and as Chinese numerals ("eight" -> 8, 八)."""
+    found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+    found |= set(re.findall(r"[一二三四五六七八九十]+", text))
     for number, (word, zh) in enumerate(english.NUMBER_WORDS.items(), start=1):
         if re.search(rf"\b{word}\b", text.lower()):
             found |= {zh, str(number)}
     return found
-
-
-def _clause_around(normal_sentence: str, at: int) -> str:
-    """The clause of the sentence that holds position ``at`` (its lists included)."""
-    start = max((m.end() for m in _CLAUSE_END.finditer(normal_sentence, 0, at)), default=0)
-    end = _CLAUSE_END.search(normal_sentence, at)
-    return normal_sentence[start : end.start() if end else len(normal_sentence)]
 
 
 # A count and up to two characters of modifier: "4个市", "87家民营企业".
@@ -342,7 +398,7 @@ def _only_counts_the_kind(analysis, normal_sentence: str) -> bool:
     """Whether the sentence speaks of the kind a "which cities" question asks for only in
     counts (4个市, 87家民营企业) and names none of that kind: it says how many, not which."""
     kinds = [normalize(t) for t in analysis.counted_terms]
-    if not kinds or _asks_for_a_designation(analysis) or any(_names_of_kind(normal_sentence, k) for k in kinds):
+    if not kinds or analysis.asks_designation or any(_names_of_kind(normal_sentence, k) for k in kinds):
         return False
     mentions = [m.start() for k in kinds for m in re.finditer(re.escape(k), normal_sentence)]
     counted_heads = [m.start() for k in kinds for m in re.finditer(_COUNT + re.escape(k[-1]), normal_sentence)]
@@ -351,7 +407,7 @@ def _only_counts_the_kind(analysis, normal_sentence: str) -> bool:
         return False
     # A list of names next to the count names them: 古夫、峡口、昭君3个移民乡镇.
     for start in mentions + counted_heads:
-        clause = _clause_around(normal_sentence, start)
+        clause = clause_around(normal_sentence, start)
         if "、" in clause and any(not re.search(r"\d", item) for item in clause.split("、")):
             return False
     return True
@@ -415,14 +471,6 @@ def _answer_units(text: str) -> tuple[str, ...]:
         else:
             units.append(sentence)
     return tuple(unit.strip() for unit in units if unit.strip())
-
-
-_DESIGNATION = re.compile(r"\b(?:called|named|motto|slogan|titled?|brand|(?:the|its|their) name)\b|叫什么|叫做|名叫|名称|名字|口号|称为|称作")
-
-
-def _asks_for_a_designation(analysis) -> bool:
-    """"What is X called", "the name of", 叫什么: the answer is a name the report quotes."""
-    return analysis.qtype == "name" and bool(_DESIGNATION.search(analysis.text.lower()))
 
 
 def _names_of_kind(normal_sentence: str, kind: str) -> bool:

@@ -45,6 +45,24 @@ def _find_figures(text: str, kind: str) -> list[Figure]:
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;；。:：!！?？、]")
+CLAUSE_END = re.compile(r"[,，;；。:：]")  # a list (、) stays inside one clause
+
+
+def clause_around(text: str, at: int, breaks: re.Pattern = CLAUSE_END) -> str:
+    """The clause of the text that holds position ``at`` (its lists included); with
+    ``breaks=_CLAUSE_BREAK``, the list item."""
+    start = max((m.end() for m in breaks.finditer(text, 0, at)), default=0)
+    end = breaks.search(text, at)
+    return text[start : end.start() if end else len(text)]
+
+
+def count_closeness(text: str, figure: Figure, counted: list[str]) -> tuple[bool, bool, int]:
+    """How closely a count goes with what is counted, best first when sorted: named in its
+    list item (13所社会福利院, not the 6个集贸市场 after it), in its clause, then by distance."""
+    def names_it(part: str) -> bool:
+        return any(c in part for c in counted)
+    return (not names_it(clause_around(text, figure.start, _CLAUSE_BREAK)),
+            not names_it(clause_around(text, figure.start)), distance_to_terms(text, figure, counted))
 
 
 def measures_outcome(text: str, figure: Figure) -> bool:
@@ -78,10 +96,11 @@ _UNITS_LONGEST_FIRST = "|".join(LONGEST_FIRST)
 
 
 def counts_in_words(text: str, nouns) -> list[Figure]:
-    """Counts written in Chinese numerals right before what is counted: 百万移民, 五个区县."""
+    """Counts written in Chinese numerals right before what is counted: 百万移民, 五个区县.
+    Ordinals (第二中学) and numbered names (一中) count nothing."""
     found = []
     for noun in nouns:
-        for match in re.finditer(rf"({CHINESE_NUMBER}(?:{_UNITS_LONGEST_FIRST})?){re.escape(noun)}", text):
+        for match in re.finditer(rf"(?<!第)({CHINESE_NUMBER}(?:{_UNITS_LONGEST_FIRST})?){re.escape(noun)}", text):
             found.append(Figure(match.group(1), match.start(1), match.end(1), "count"))
     return sorted(found, key=lambda f: f.start)
 

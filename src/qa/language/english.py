@@ -76,6 +76,7 @@ QUANTITY_FRAME = r"what(?:'s| is| was| are| were)? (?:the |(?:[a-z-]+ )?[a-z-]+'
 
 # Question types, first match wins: (type, pattern) over the lower-cased question.
 QUESTION_TYPES = [
+    ("name", r"^(?:who|whom)\b"),  # "who was mayor when…" asks for a person, not a year
     ("year", r"\b(when|what year|which year|since when|in what year|(?:which|what) (?:nian|yr))\b|^(?:year|date)\b"),
     ("amount", r"\b(how much|what amount|how large a sum)\b"),
     ("count", r"\bhow many\b|\bnumber of\b"),
@@ -133,8 +134,48 @@ PEOPLE_ACTIVITIES = {
     "second": "second seconded secondment secondments temporary",
     "employ": "employ employed employment job jobs work worked working hire hired",
     "treat": "treat treated treatment patients surgery surgeries operations",
+    "visit": "visit visited visiting visits inspect inspected inspection inspections tour toured",
+    "relocate": "relocate relocated relocation resettle resettled resettlement displaced evacuated",
 }
+
+# Nouns for people that a report counts by what was done for them (诊疗群众3.6万人次 counts
+# patients treated): "how many patients were treated" is answered by a count of people in a
+# clause about that activity, though the report never says "patients".
+PEOPLE_NOUNS = {"patients", "persons", "individuals", "residents", "locals", "villagers", "citizens",
+                "beneficiaries", "trainees", "participants", "people"}
 
 # A year question about when something began: "since when", "when did X start". Only these
 # are answered by the first year of a period (2017年以来, 自2006年起).
 ASKS_START = r"\b(since|start\w*|began|begin\w*|first|launch\w*|initiat\w*|commenc\w*|kick\w* off|from)\b"
+
+# A question about what will happen: the reports tell what was done, so only a sentence that
+# states a plan answers it ("how much will Qingdao give next year").
+ASKS_FUTURE = (r"\b(?:will(?! you\b| u\b)|next (?:year|month|week|decade)|tomorrow|in the future|"
+               r"upcoming|in (?:20[3-9]\d))\b")
+
+# "Who runs the park": a verb whose subject is a person, as a role noun asks for one.
+PERSON_VERBS = r"\bwho (?:runs|ran|manages|managed|heads|headed|leads|led|chairs|chaired|directs|directed|owns|owned|is in charge|was in charge|is responsible|was responsible)\b"
+
+# Milestones a year marks, for "when was it completed" against 2004年…开工 (work began).
+# "Built" is left out: it may mean either.
+MILESTONES = {
+    "start": r"\b(?:start\w*|began|begin\w*|launch\w*|commenc\w*|broke ground|groundbreaking)\b",
+    "finish": (r"\b(?:complet\w*|finish\w*|opened|open to traffic|put into (?:use|operation|service)|"
+               r"inaugurat\w*|went into operation)\b"),
+}
+
+# Words that ask for a designation: "what is it called", "the name of the park", its slogan.
+# "Name the schools" asks which, not for a designation.
+ASKS_NAME = r"\b(?:called|named|motto|slogan|titled?|brand|(?:the|its|their) names?)\b"
+
+# A question about one unit (per household, 每户) or the average: only a sentence that
+# states a figure per unit answers it (qa.language.chinese.STATES_PER_UNIT).
+ASKS_PER_UNIT = (r"\b(?:per (?:household|family|person|capita|head|mu|student|village|hectare)|"
+                 r"each (?:household|family|person|student|village)|on average|average)\b")
+
+# A question about one occasion or year ("the most recent fair alone"): a running total
+# (累计, 共计) does not answer it.
+ASKS_SINGLE = r"\b(?:alone|a single|most recent|latest|in one year|in a single year|that year only)\b"
+
+# A question asking why: only a sentence that states a reason or purpose answers it.
+ASKS_REASON = r"^\s*why\b|\bwhy (?:did|does|do|was|were|is|are|has|have)\b|\bwhat (?:is|was) the reason\b|\bfor what reason\b"

@@ -51,14 +51,20 @@ def _pinyin_index(vocabulary: Counter[str]) -> dict[str, list[str]]:
 MAX_TRANSCRIPT_CHARS = 2_000_000
 
 
+def transcript_runs(passages: list[Passage]) -> list[str]:
+    """The runs of Chinese text the pinyin transcript spells, in its order: one syllable per
+    character, so a match in the transcript points back to the characters."""
+    import re
+
+    return [run for p in passages for run in re.findall(r"[\u4e00-\u9fff]+", f"{p.section or ''} {p.text}")]
+
+
 def _pinyin_transcript(passages: list[Passage]) -> str | None:
     """The corpus's Chinese text in toneless pinyin, syllables separated by spaces and runs of
     Chinese text by "|", so that a match can be held to syllable boundaries."""
-    import re
-
     from pypinyin import lazy_pinyin
 
-    runs = [run for p in passages for run in re.findall(r"[\u4e00-\u9fff]+", f"{p.section or ''} {p.text}")]
+    runs = transcript_runs(passages)
     if sum(len(r) for r in runs) > MAX_TRANSCRIPT_CHARS // 6:
         return None
     return "|".join(" ".join(lazy_pinyin(run)).lower().replace("ü", "v") for run in runs)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.figures import (counted_forms, counts_in_words, distance_to_terms, figures_of_kind, measures_outcome, near_terms,
+from qa.figures import (count_closeness, counted_forms, counts_in_words, figures_of_kind, measures_outcome, near_terms,
                         places_of_kind)
 from qa.language.chinese import FRAME_NOUNS
+from qa.language.english import NAME_HEADS
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
+from qa.retrieval.derive import transcript_runs
 from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.gazetteer import Gazetteer, heading_names
 from qa.retrieval.lexical import BM25
@@ -30,6 +32,9 @@ POOL = 50  # candidates taken from each retriever before fusion
 # A question noun found in at most this share of passages names a particular thing (水厂),
 # not the report's common vocabulary (资金, 项目), which any answering sentence may word otherwise.
 RARE_NOUN_SHARE = 0.1
+MAX_THING_TAIL = 10  # characters a thing's name may run on past the place name it starts with
+# The last characters of names of things (学校, 产业园, 工程): from the kinds of named things.
+KIND_CHARACTERS = frozenset("".join(NAME_HEADS.values()).replace(" ", ""))
 
 
 @dataclass(frozen=True)
@@ -87,10 +92,13 @@ class Pipeline:
             version.derived.get("vocabulary", {}).get("pinyin", {}),
         )
         self.analyzer.transcript = version.derived.get("vocabulary", {}).get("transcript")
+        if self.analyzer.transcript:
+            self.analyzer.transcript_runs = transcript_runs(passages)
         self._by_id = {p.id: p for p in passages}
         self._contexts = [normalize(_context(p)) for p in passages]
         self._sections = [normalize(p.section or "") for p in passages]
         self._section_owners = [_section_owner(p.section) for p in passages]
+        self._rare_limit = max(1, int(len(passages) * RARE_NOUN_SHARE))
 
     def passage_by_id(self, passage_id: str) -> Passage | None:
         return self._by_id.get(passage_id)
@@ -109,7 +117,8 @@ class Pipeline:
         dense_scores = dict(zip(rows, (self.version.vectors[rows] @ vector).tolist()))
         analysis.name_sections = self._sections_naming(analysis)
         if analysis.lang == "zh" and analysis.qtype in ("amount", "count", "year"):
-            analysis.topic_nouns = self._rare_nouns(analysis, [w for w, tag in analysis.tagged_words if tag == "n"])
+            analysis.topic_nouns = (self._rare_nouns(analysis, [w for w, tag in analysis.tagged_words if tag == "n"])
+                                    + self._things_named_from(analysis))
         elif analysis.lang == "en":
             analysis.topic_nouns = (self._rare_nouns(analysis, [w for w in analysis.typed_terms if is_noun(w)])
                                     + self._typed_chinese_things(analysis))
@@ -174,36 +183,52 @@ class Pipeline:
             figures = [f for f in figures if measures_outcome(text, f) == analysis.asks_outcome]
         if analysis.qtype == "count" and not analysis.unit:
             figures += counts_in_words(text, analysis.counted_terms)
-        if analysis.counted_terms:  # "how many cadres": the figure next to 干部 first
+        if analysis.counted_terms:  # "how many cadres": the figure whose clause names 干部, nearest first
             counted = counted_forms(analysis.counted_terms)
-            figures.sort(key=lambda f: distance_to_terms(text, f, counted))
+            figures.sort(key=lambda f: count_closeness(text, f, counted))
         return figures
 
     def _rare_nouns(self, analysis: QueryAnalysis, nouns_given: list[str]) -> list[str]:
         """Of the nouns the question gives, those few passages hold (see RARE_NOUN_SHARE)."""
-        forms = [f for name_forms in analysis.normal_forms for f in name_forms]
-        limit = max(1, int(len(self.version.passages) * RARE_NOUN_SHARE))
-        nouns = []
-        for word in dict.fromkeys(nouns_given):
-            if len(word) < 2 or word in FRAME_NOUNS or word not in self.analyzer.vocabulary:
-                continue
-            if any(word in form or form in word for form in forms):
-                continue
-            if len(self._rows_containing(word)) <= limit:
-                nouns.append(word)
-        return nouns
+        forms = _name_forms(analysis)
+        return [word for word in dict.fromkeys(nouns_given)
+                if len(word) >= 2 and word not in FRAME_NOUNS and word in self.analyzer.vocabulary
+                and not any(word in form or form in word for form in forms)
+                and self._is_rare(word)]
 
     def _typed_chinese_things(self, analysis: QueryAnalysis) -> list[str]:
         """Chinese an English question types that few passages hold (武汉路 in "武汉路 in
         zigui cost how much"): the answer must name it too. Runs the corpus never holds, or
         that are a name's own form, are left out."""
-        forms = [f for name_forms in analysis.normal_forms for f in name_forms]
-        limit = max(1, int(len(self.version.passages) * RARE_NOUN_SHARE))
+        forms = _name_forms(analysis)
+        typed = re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text) + analysis.spelled_things
+        return [run for run in dict.fromkeys(typed) if not any(run in form for form in forms) and self._is_rare(run)]
+
+    def _things_named_from(self, analysis: QueryAnalysis) -> list[str]:
+        """Names of things that begin with a name the question gives: 海沧希望小学 for 海沧.
+        The longest run of the question from the name on that the corpus holds, when it ends
+        in a name's kind character (学, 园, 程) and holds no other name: the thing asked
+        about, which the answering sentence must name too."""
+        forms = _name_forms(analysis)
         things = []
-        for run in dict.fromkeys(re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text)):
-            if not any(run in form for form in forms) and 0 < len(self._rows_containing(run)) <= limit:
-                things.append(run)
+        for form in forms:
+            at = analysis.text.find(form)
+            if at < 0:
+                continue
+            longest = None
+            for end in range(at + len(form) + 2, min(len(analysis.text), at + len(form) + MAX_THING_TAIL) + 1):
+                run = analysis.text[at:end]
+                if not re.fullmatch(r"[\u4e00-\u9fff]+", run) or not self._rows_containing(run):
+                    break
+                if run[-1] in KIND_CHARACTERS and not any(f in run[len(form):] for f in forms):
+                    longest = run
+            if longest and self._is_rare(longest):
+                things.append(longest)
         return things
+
+    def _is_rare(self, text: str) -> bool:
+        """Whether some passages hold the text, but no more than RARE_NOUN_SHARE of them."""
+        return 0 < len(self._rows_containing(text)) <= self._rare_limit
 
     def _group_weight(self, group: dict[str, float]) -> float:
         """How telling a question word is: the rarest corpus term it stands for (BM25 idf)."""
@@ -243,6 +268,11 @@ class Pipeline:
         normal = normalize(text)
         candidates = self.lexical.rows_with_all(lexical_tokens(text))
         return [int(r) for r in candidates if normal in self._contexts[r]]
+
+
+def _name_forms(analysis: QueryAnalysis) -> list[str]:
+    """Every normalised form of every name the question gives."""
+    return [form for name_forms in analysis.normal_forms for form in name_forms]
 
 
 def _section_owner(section: str | None) -> str:

@@ -11,11 +11,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from qa.activities import asked_activities
 from qa.language import chinese, english
 from qa.language.english import (ADMIN_WORDS, ENGLISH_STOPWORDS, MONEY_WORDS, NAME_HEADS, NUMERALS,
-                                  PERSON_ROLES, PLACE_KINDS, QUANTITY_FRAME, QUANTITY_NOUNS)
+                                  PEOPLE_NOUNS, PERSON_ROLES, PERSON_VERBS, PLACE_KINDS, QUANTITY_FRAME, QUANTITY_NOUNS)
 from qa.retrieval.bridge import Bridge, english_forms
-from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch
+from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch, pinyin_key
 from qa.retrieval.tokenize import is_noun, search_words, words_with_tags
 from qa.text import is_chinese, normalize, normalize_spaces
 from qa.units import COUNT_UNITS, DIMENSION_UNITS, ENGLISH_UNITS, GROUP_NOUNS, LONGEST_FIRST
@@ -43,7 +44,9 @@ class QueryAnalysis:
     lang: str  # "zh" or "en"
     qtype: str  # amount | count | year | name | other
     names: list[NameMatch] = field(default_factory=list)  # known names, in question order
-    unknown_names: list[str] = field(default_factory=list)  # names the corpus never mentions
+    # Names the corpus never mentions, and terms a Chinese question types in Latin letters (GDP)
+    # that it never uses.
+    unknown_names: list[str] = field(default_factory=list)
     terms: dict[str, float] = field(default_factory=dict)  # Chinese search terms -> weight
     # Alternatives for one question word count once ("build" -> 建设 | 建成 | 搭建).
     term_groups: list[dict[str, float]] = field(default_factory=list)
@@ -58,6 +61,8 @@ class QueryAnalysis:
     # Corpus words an English question gives exactly: typed in Chinese (新能源) or in pinyin
     # (mihoutao -> 猕猴桃). Unlike translations, they say precisely what is asked about.
     typed_terms: list[str] = field(default_factory=list)
+    # Corpus text an English question spells in pinyin that no word list holds (茶店子).
+    spelled_things: list[str] = field(default_factory=list)
     # Chinese words for what a "how many" / "how much" question counts or measures (学校 for
     # "how many schools"); an answering sentence must hold one. Empty: units, money, unknown.
     # For "which hospital" questions, what kind of thing is asked for (医院).
@@ -73,6 +78,13 @@ class QueryAnalysis:
     period_years: list[str] = field(default_factory=list)
     asks_several = False  # "which towns", 哪些: a sentence listing several answers best
     asks_person = False  # "the name of the official who…", "who was the mayor": a person's name
+    asks_designation = False  # "what is it called", 叫什么: a name, quoted or of the asked kind
+    asks_future = False  # "how much will X give next year", 明年: only a stated plan answers
+    asks_reason = False  # "why", 为什么: only a sentence stating a reason or purpose answers
+    asks_per_unit = False  # "per household", 每户, "on average": only a figure per unit answers
+    asks_single = False  # "the most recent fair alone", 单年: a running total does not answer
+    # "How many patients were treated": people the reports count only by the activity (诊疗).
+    counted_by_activity = False
     # "How much revenue": the question asks for output, sales or income, not money given.
     asks_outcome: bool = False
     content_words: int = 0  # topic words in the question (not names, not question frame)
@@ -120,6 +132,7 @@ class QueryAnalyzer:
         self.vocabulary = vocabulary
         self.pinyin_words = pinyin_words or {}
         self.transcript: str | None = None  # the corpus in toneless pinyin, if stored
+        self.transcript_runs: list[str] = []  # the Chinese runs it spells, in order
         self._converter = None
         self._lock = threading.Lock()
 
@@ -143,6 +156,10 @@ class QueryAnalyzer:
         self._add_terms(analysis, leftovers)
         analysis.excluded_terms = self._excluded(text)
         analysis.asks_total = bool(ASKS_TOTAL.search(text.lower()))
+        analysis.asks_future = _asks(text, english.ASKS_FUTURE, chinese.ASKS_FUTURE)
+        analysis.asks_reason = _asks(text, english.ASKS_REASON, chinese.ASKS_REASON)
+        analysis.asks_per_unit = _asks(text, english.ASKS_PER_UNIT, chinese.ASKS_PER_UNIT)
+        analysis.asks_single = _asks(text, english.ASKS_SINGLE, chinese.ASKS_SINGLE)
         if analysis.qtype in ("amount", "count"):
             analysis.period_years = _period_years(text)
         if analysis.qtype == "count":
@@ -238,12 +255,32 @@ class QueryAnalyzer:
 
     def in_pinyin_transcript(self, word: str) -> bool:
         """Whether the corpus spells these syllables somewhere ("chaotianhou" -> 朝天吼)."""
+        return any(True for _ in self._transcript_matches(word))
+
+    def spelled_in_corpus(self, word: str) -> list[str]:
+        """The corpus's Chinese for a pinyin word that no word list holds ("chadianzi" ->
+        茶店子): the transcript has one syllable per character, so a match's run and syllable
+        offsets point back to the characters."""
+        if not self.transcript_runs:
+            return []
+        found = []
+        for match in self._transcript_matches(word):
+            run_start = self.transcript.rfind("|", 0, match.start()) + 1
+            run = self.transcript_runs[self.transcript.count("|", 0, match.start())]
+            first = self.transcript.count(" ", run_start, match.start())
+            spelled = run[first : first + match.group(0).count(" ") + 1]
+            if pinyin_key(spelled) == word:  # a character pypinyin cannot read would shift the count
+                found.append(spelled)
+        return list(dict.fromkeys(found))
+
+    def _transcript_matches(self, word: str):
+        """Where the transcript spells the word, across three syllables or more."""
         if self.transcript is None or len(word) < 6:
-            return False
+            return
         # Letters may be split between syllables anywhere, but the match starts and ends on one.
         pattern = "(?<![a-z])" + " ?".join(map(re.escape, word)) + "(?![a-z])"
         # Two syllables ("fu ling") occur by chance in any long text; three rarely do.
-        return any(m.group(0).count(" ") >= 2 for m in re.finditer(pattern, self.transcript))
+        yield from (m for m in re.finditer(pattern, self.transcript) if m.group(0).count(" ") >= 2)
 
     def _unknown_chinese(self, text: str, analysis: QueryAnalysis) -> list[str]:
         if not re.search(r"[\u4e00-\u9fff]", text):
@@ -274,12 +311,22 @@ class QueryAnalyzer:
         analysis.content_words = len(content)
         if chinese:
             self._count_chinese_content(analysis)
+        if analysis.lang == "zh":  # 库区去年的GDP: an abbreviation typed in capitals on purpose
+            acronyms = {w.lower() for w in re.findall(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])", analysis.question)}
+            analysis.unknown_names += [w for w in content if w in acronyms and not self._word_terms(w)]
         analysis.typed_terms = [g for group in groups for g in group] + [
             zh for w in content if w in self.pinyin_words and not self.bridge.is_english(w) for zh in self.pinyin_words[w]]
+        at = 0
         for size, options in self._translated_runs(content):
+            if not options and content[at] not in self.pinyin_words:
+                # "the Chadianzi water project": a name the corpus spells (茶店子) but no list holds
+                spelled = self.spelled_in_corpus(content[at])
+                analysis.spelled_things += spelled
+                options = [(zh, 1.0) for zh in spelled]
             if options:
                 analysis.bridged_words += size
                 groups.append(dict(options))
+            at += size
         forms = [form for name in analysis.names for form in name.forms]
         kept = []
         for group in groups:
@@ -343,7 +390,8 @@ class QueryAnalyzer:
     def _check_counted(self, analysis: QueryAnalysis) -> None:
         """Find what a "how many" question counts; note when the corpus never names it."""
         text = analysis.text.lower()
-        english = _words_after(r"(?:how many|number of)", text)
+        # "how many of the 214 schools": what is counted follows the total the question gives
+        english = _words_after(r"(?:how many|number of)(?: of(?: the| these| those| its| their)?(?: [\d,.]+)?)?", text)
         if english is None:  # typed in pinyin: "you duoshao yimin", "jige xuexiao"
             english = _words_after(r"(?:duo ?shao|ji)(?: ?(?:ge|ming|jia|suo|xiang|pi))?", text)
         measured = re.search(rf"\bhow many ({'|'.join(GROUP_NOUNS)}) of ((?:[a-z'-]+ ?){{1,4}})", text)
@@ -356,6 +404,12 @@ class QueryAnalyzer:
             analysis.unit = analysis.unit or next((u for u in units if u), None)
             analysis.counted_known = not words or any(units) or any(
                 self._word_terms(w) or self.gazetteer.match_latin(w, 100) for w in words)
+            if not analysis.counted_known and words[-1] in PEOPLE_NOUNS and asked_activities(text):
+                # "how many patients were treated": people counted by what was done for them
+                analysis.counted_known, analysis.unit, analysis.counted_by_activity = True, "人", True
+                return
+            if not any(units) and words and any(f in PERSON_ROLES for f in english_forms(words[-1])):
+                analysis.unit = "人"  # "how many experts": people, not 14批 teams of them
             if not any(units):  # "how many tonnes", "sent how many batches": the unit is all
                 analysis.counted_terms = self._translations(words)
                 before = re.search(r"([a-z]+s) how many\b", text)
@@ -371,6 +425,8 @@ class QueryAnalyzer:
                 if len(word) >= 2 and tag.startswith("n"):
                     analysis.counted_known = word in self.vocabulary or any(
                         word in form for n in analysis.names for form in n.forms)
+                elif tag == "m" and _unknown_unit(word):
+                    analysis.counted_known = False  # 多少万千瓦: a unit the reports never measure in
             analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
             analysis.counted_required = self._counted_phrase(tagged)
         else:
@@ -427,38 +483,43 @@ class QueryAnalyzer:
     def _check_named(self, analysis: QueryAnalysis) -> None:
         """"Which hospital", 哪所学校: the kind of thing whose name answers the question."""
         text = analysis.text.lower()
-        designation = bool(re.search(r"\b(?:called|named|name)\b", text))
-        if designation:  # the frame, not the topic: not 号召
-            _drop_terms(analysis, {t for w in ("called", "named", "name") for t in self._translations([w])})
-        english = _words_after(r"(?:which|what)(?: (?:kind|type|sort)s? of)?", text)
-        named = re.search(r"\bname of (?:the |a |an |its |their )?((?:[a-z-]+ ?){1,3})|\bthe ([a-z-]+) (?:is |was )?called\b", text)
-        if named and (not english or english[0] in ("is", "was")):
+        analysis.asks_designation = bool(re.search(english.ASKS_NAME, text) or re.search(chinese.ASKS_NAME, text))
+        # "who runs the park", 董事长是谁, "who was the 北京市长": a person, whatever kind is named
+        analysis.asks_person = bool(re.search(PERSON_VERBS, text) or (
+            re.search(r"谁|哪位|\bwho\b", text) and re.search(chinese.PERSON_TITLES, text)))
+        frame = re.findall(r"\b(?:called|named|names?)\b", text)
+        if frame:  # the frame, not the topic: not 号召 (a slogan's 口号 is the topic)
+            _drop_terms(analysis, set(self._translations(frame)))
+        asked = _words_after(r"(?:which|what)(?: (?:kind|type|sort)s? of)?", text)
+        named = re.search(r"\bnames? of (?:the |a |an |its |their )?(?:\d+ )?((?:[a-z-]+ ?){1,3})"
+                          r"|\bthe ([a-z-]+) (?:is |was )?called\b", text)
+        if named and (not asked or asked[0] in ("is", "was")):
             # "what's the name of the road": a road; "the name of the Beijing official": an official
-            english = self._head_before_names(named.group(1)) if named.group(1) else [named.group(2)]
+            asked = self._head_before_names(named.group(1)) if named.group(1) else [named.group(2)]
         elif role := re.match(r"who (?:is|was|are|were) (?:the |its |their )?((?:[a-z-]+ ?){1,4})", text):
             # "who was the mayor of Dalian": a mayor; "who was the first Beijing cadre": a cadre
             words = role.group(1).split()
-            english = [next((w for w in words if any(f in PERSON_ROLES for f in english_forms(w))), words[0])]
-        elif re.search(r"\b(?:called|named)\b", text) and (not english or english[0] in ("is", "was")):
+            asked = [next((w for w in words if any(f in PERSON_ROLES for f in english_forms(w))), words[0])]
+        elif re.search(r"\b(?:called|named)\b", text) and (not asked or asked[0] in ("is", "was")):
             # "Beijing put up a building at …. What is it called?": the kind was named before.
-            english = [w for w in re.findall(r"[a-z]+", text) if any(f in NAME_HEADS for f in english_forms(w))][:1]
-        if english:
+            asked = [w for w in re.findall(r"[a-z]+", text) if any(f in NAME_HEADS for f in english_forms(w))][:1]
+        if asked:
             # A term that another question word also gives ("building" and "build": 建设)
             # does not tell what kind of thing is asked for.
-            kind_words = [w for w in english if w not in ADMIN_WORDS]
+            kind_words = [w for w in asked if w not in ADMIN_WORDS]
             translated = self._translations(kind_words)
             kinds = [t for t in translated if is_noun(t)]
-            if designation:  # "what is the building called": a building, not 建设 (build)
+            if frame:  # "what is the building called": a building, not 建设 (build)
                 _drop_terms(analysis, {t for t in translated if t not in kinds})
-            others = self._translations([w for w in re.findall(r"[a-z]+", text) if w not in english])
+            others = self._translations([w for w in re.findall(r"[a-z]+", text) if w not in asked])
             analysis.counted_terms = [t for t in kinds if t not in others]
-            analysis.asks_person = any(f in PERSON_ROLES for w in kind_words for f in english_forms(w))
+            analysis.asks_person |= any(f in PERSON_ROLES for w in kind_words for f in english_forms(w))
             analysis.kind_heads = list(dict.fromkeys(
                 head for w in kind_words for form in english_forms(w) for head in NAME_HEADS.get(form, "").split()))
             return
-        chinese = re.search(r"(?:哪[个些家所座项一]?|什么)([\u4e00-\u9fff]{1,6})", text)
-        if chinese:
-            analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
+        kind = re.search(r"(?:哪[个些家所座项一]?|什么)([\u4e00-\u9fff]{1,6})", text)
+        if kind:
+            analysis.counted_terms = [w for w in search_words(kind.group(1)) if w in self.vocabulary]
         who = re.search(r"([\u4e00-\u9fff]{2,8}?)(?:是谁|是哪位|叫什么名字)", text)
         if who:  # 县委书记是谁: a person the reports would name by that title
             head, tag = words_with_tags(who.group(1))[-1]  # the title: 书记, not 参观 before 的活动
@@ -522,7 +583,7 @@ def _asks_outcome(analysis: QueryAnalysis) -> bool:
     """Whether a money question asks what something produced or earned (output, sales,
     income), in which case output figures answer it; otherwise they never do."""
 
-    if ASKS_OUTCOME.search(analysis.text.lower()):
+    if ASKS_OUTCOME.search(analysis.text.lower()) or re.search(chinese.ASKS_OUTCOME, analysis.text):
         return True
     return any(word in analysis.text or word in analysis.terms for word in chinese.OUTCOME_WORDS)
 
@@ -533,6 +594,17 @@ def _drop_terms(analysis: QueryAnalysis, dropped: set[str]) -> None:
         return
     analysis.term_groups = [g for g in analysis.term_groups if not set(g) <= dropped]
     analysis.terms = {t: w for t, w in analysis.terms.items() if any(t in g for g in analysis.term_groups)}
+
+
+def _unknown_unit(word: str) -> bool:
+    """Whether a numeral-and-unit word asks in a unit no count is given in (万千瓦: 瓦)."""
+    unit = re.sub(r"^[万亿千百]+", "", word)
+    return bool(unit) and not any(unit.startswith(u) for u in LONGEST_FIRST) and unit not in ("元", "块")
+
+
+def _asks(text: str, english_pattern: str, chinese_pattern: str) -> bool:
+    """Whether the question uses a wording, in English or in Chinese."""
+    return bool(re.search(english_pattern, text.lower()) or re.search(chinese_pattern, text))
 
 
 def _words_after(frame: str, text: str) -> list[str] | None:
@@ -575,7 +647,7 @@ def _pinyin_blur(spelling: str) -> str:
 
 def _period_years(text: str) -> list[str]:
     """Years that limit the asked figure to a point or span of time, not those it runs from."""
-    chinese = re.findall(r"((?:19|20)\d{2})年(?!以来|起|至今|开始|以后|后)", text)
+    chinese = re.findall(r"((?:19|20)\d{2}) ?年(?!以来|起|至今|开始|以后|后)", text)
     english = re.findall(r"\b(?:in|during|for|of|between|to|and)\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s+alone\b", text.lower())
     return list(dict.fromkeys(chinese + [a or b for a, b in english]))
 
