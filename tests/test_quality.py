@@ -548,3 +548,14 @@ def test_an_ordinal_is_not_a_count():
 
     assert counts_in_words("援建澄川县第二中学", ["中学"]) == []
     assert [f.text for f in counts_in_words("五个区县", ["区县"])] == ["五个"]
+
+
+def test_which_with_a_number_and_a_misspelt_plural_still_reads_the_kind(analyzer):
+    assert "城市" in analyzer.run("which 4 hunan citys paired with xingshan").counted_terms
+
+
+def test_a_count_of_something_else_beside_the_topic_does_not_answer(second_engine):
+    # 入驻企业62家 counts enterprises in the park: it does not say how many workers it employs.
+    assert not second_engine.ask("how many workers employed at the shenzhen-baiping digital park").answered
+    answer = second_engine.ask("how many enterprises are in the shenzhen-baiping digital park")
+    assert answer.answered and "62家" in answer.answer

@@ -219,7 +219,7 @@ class AnswerBuilder:
                          for group, was_held in zip(analysis.term_groups, held)]
                 share = sum(w for noun, w in zip(nouns, weights) if noun) / total
                 if (share >= TOPIC_ELSEWHERE_SHARE and _one_phrase([n for n in nouns if n], normal, names)
-                        and not result.answer_figures(sentence, analysis)):
+                        and not _states_the_asked_figure(sentence, result)):
                     spoken_of = "".join(dict.fromkeys(n for n in nouns if n))
                     return f"the reports speak of {spoken_of} without stating that {_kind_word(analysis)}"
         return None
@@ -252,6 +252,17 @@ class AnswerBuilder:
         else:
             text = "The reports do not say. The passages below are the closest, possibly related."
         return Answer(question, False, text, citations, reason=reason, lang="zh" if zh else "en")
+
+
+def _states_the_asked_figure(sentence: str, result: RetrievalResult) -> bool:
+    """Whether the sentence states a figure of the asked kind; for a count, one whose clause
+    names what is counted (入驻企业62家 counts enterprises, not "workers employed")."""
+    analysis = result.analysis
+    figures = result.answer_figures(sentence, analysis)
+    if analysis.qtype != "count" or not analysis.counted_terms:
+        return bool(figures)
+    counted = counted_forms([normalize(t) for t in analysis.counted_terms])
+    return any(any(c in clause_around(sentence, f.start) for c in counted) for f in figures)
 
 
 def _intent_bonus(analysis, sentence: str, normal: str) -> float:

@@ -31,6 +31,8 @@ def english_forms(word: str) -> list[str]:
         forms.append(IRREGULAR[word])
     if word.endswith("ies") and len(word) > 4:
         forms.append(word[:-3] + "y")
+    if word.endswith("ys") and len(word) > 4 and word[-3] not in "aeiou":
+        forms += [word[:-2] + "ies", word[:-1]]  # "citys", misspelt
     if word.endswith("es") and len(word) > 4:
         forms.append(word[:-2])
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:

@@ -490,9 +490,9 @@ class QueryAnalyzer:
         frame = re.findall(r"\b(?:called|named|names?)\b", text)
         if frame:  # the frame, not the topic: not 号召 (a slogan's 口号 is the topic)
             _drop_terms(analysis, set(self._translations(frame)))
-        asked = _words_after(r"(?:which|what)(?: (?:kind|type|sort)s? of)?", text)
-        named = re.search(r"\bnames? of (?:the |a |an |its |their )?(?:\d+ )?((?:[a-z-]+ ?){1,3})"
-                          r"|\bthe ([a-z-]+) (?:is |was )?called\b", text)
+        asked = _words_after(r"(?:which|what)(?: (?:kind|type|sort)s? of)?(?: \d+)?", text)  # "which 4 cities"
+        named = re.search(r"\bnames? (?:(?:one|some|two|three|a few|any|all) )?of (?:the |a |an |its |their )?"
+                          r"(?:\d+ )?((?:[a-z-]+ ?){1,3})|\bthe ([a-z-]+) (?:is |was )?called\b", text)
         if named and (not asked or asked[0] in ("is", "was")):
             # "what's the name of the road": a road; "the name of the Beijing official": an official
             asked = self._head_before_names(named.group(1)) if named.group(1) else [named.group(2)]
