@@ -130,26 +130,11 @@ class AnswerBuilder:
             return False
         if not all(year in sentence for year in analysis.period_years):
             return False  # "in 2016 alone": a total since 1992 is not that figure
-        if analysis.qtype in ("amount", "count") and _number_of(choice.figure) in _numbers_in(analysis.text):
-            return False  # "of the 47 cadres, how many were women": not the 47 the question gives
-        span = _span_of(sentence, choice.figure)
-        if analysis.qtype == "year" and _period_start_only(analysis, sentence, span):
-            return False
-        if analysis.qtype == "year" and _another_milestone(analysis, sentence, span):
-            return False
-        if analysis.qtype == "amount" and not analysis.asks_total and _spent_on_a_list(analysis, sentence, span):
-            return False
         if analysis.qtype == "count" and choice.counted_gap > COUNTED_GAP:
             return False
-        if analysis.qtype == "count" and analysis.counted_terms and not _counted_in_clause(analysis, sentence, span):
-            return False
-        if analysis.asks_per_unit and not re.search(chinese.STATES_PER_UNIT, sentence):
-            return False  # "per household": not a total
-        if analysis.asks_single and span and re.search(chinese.STATES_RUNNING_TOTAL, clause_around(sentence, span[0])):
-            return False  # "the most recent fair alone": not the running total
-        if analysis.qtype == "count" and _another_activity(analysis, sentence, span):
-            return False
-        if analysis.qtype == "count" and not analysis.asks_total and _counted_in_a_list(analysis, sentence, span):
+        span = _span_of(sentence, choice.figure)
+        misfits = [misfit for qtypes, misfit in _MISFITS if analysis.qtype in qtypes]
+        if span is not None and any(misfit(analysis, sentence, span) for misfit in misfits):
             return False
         return not analysis.counted_terms or any(counts_noun(sentence, normalize(t)) for t in analysis.counted_terms)
 
@@ -296,34 +281,61 @@ def _intent_bonus(analysis, sentence: str, normal: str) -> float:
 _LISTED = re.compile(r"[^,，;；。:：、]+(?:、[^,，;；。:：、]+)*等(\d+|[一二三四五六七八九十]+)?")
 
 
-def _span_of(normal_sentence: str, figure: str) -> tuple[int, int] | None:
+Span = tuple[int, int]  # where the figure stands in the normalised sentence
+
+
+def _span_of(normal_sentence: str, figure: str) -> Span | None:
     """Where the figure stands in the (normalised) sentence."""
     match = re.search(r"(?<![\d.])" + re.escape(normalize(figure)), normal_sentence)  # not the 6个 in 56个
     return match.span() if match else None
 
 
-def _spent_on_a_list(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
+def _number_given(analysis, normal_sentence: str, span: Span) -> bool:
+    """Whether the figure is a number the question gives: "of the 47 cadres, how many were
+    women" is not answered by the 47."""
+    return _number_of(normal_sentence[span[0] : span[1]]) in _numbers_in(analysis.text)
+
+
+def _not_per_unit(analysis, normal_sentence: str, span: Span) -> bool:
+    """Whether a question about one unit ("per household", 每户) meets a figure that is not
+    stated per unit (每, 人均, 亩均)."""
+    return analysis.asks_per_unit and not re.search(chinese.STATES_PER_UNIT, normal_sentence)
+
+
+def _running_total_for_one(analysis, normal_sentence: str, span: Span) -> bool:
+    """Whether a question about one occasion ("the most recent fair alone", 单年) meets a
+    running total (累计销售1.9亿元)."""
+    return analysis.asks_single and bool(
+        re.search(chinese.STATES_RUNNING_TOTAL, clause_around(normal_sentence, span[0])))
+
+
+def _spent_on_a_list(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether the question's thing is only one item of a list and the money figure comes
-    after the list: 17亿元 invested in 秭归长江公路大桥等8个经济项目 is not what the bridge cost."""
+    after the list: 17亿元 invested in 秭归长江公路大桥等8个经济项目 is not what the bridge cost.
+    "In total" asks for the list's figure."""
+    if analysis.asks_total:
+        return False
     nouns = [n for group in analysis.term_groups if (n := _held_noun(group, normal_sentence))]
     nouns += [run for run in re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text) if run in normal_sentence]  # 武汉路
     return bool(_listed_only(analysis, normal_sentence, span, nouns))
 
 
-def _counted_in_clause(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
-    """Whether the figure's own clause names what the question counts (or its head
+def _counts_something_else(analysis, normal_sentence: str, span: Span) -> bool:
+    """Whether the figure's own clause does not name what the question counts (nor its head
     character): in 组织87家民营企业与岚水县87个村结对,一企一策帮助村集体增收, 87个
     counts villages, not the 集体 of the next clause."""
-    if span is None:
-        return True
+    if not analysis.counted_terms:
+        return False
     clause = clause_around(normal_sentence, span[0])
-    return any(form in clause for form in counted_forms([normalize(t) for t in analysis.counted_terms]))
+    return not any(form in clause for form in counted_forms([normalize(t) for t in analysis.counted_terms]))
 
 
-def _counted_in_a_list(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
+def _counted_in_a_list(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether what the question counts is only an item of a list the count is said of:
     培训教师、医生等专业技术人才3400人次 does not say how many doctors were trained. A
-    question naming two of the items asks about the group."""
+    question naming two of the items, or asking "in total", asks about the group."""
+    if analysis.asks_total:
+        return False
     kinds = [normalize(t) for t in analysis.counted_terms if normalize(t) in normal_sentence]
     if not kinds or len(_listed_only(analysis, normal_sentence, span, kinds)) < len(kinds):
         return False  # what is counted stands outside any list too
@@ -331,12 +343,12 @@ def _counted_in_a_list(analysis, normal_sentence: str, span: tuple[int, int] | N
     return len(set(_listed_only(analysis, normal_sentence, span, held))) < 2
 
 
-def _listed_only(analysis, normal_sentence: str, span: tuple[int, int] | None, nouns: list[str]) -> list[str]:
+def _listed_only(analysis, normal_sentence: str, span: Span, nouns: list[str]) -> list[str]:
     """Those of the nouns that the sentence names only as items of a list ending in 等
     before the figure."""
     asked_sizes = _numbers_in(analysis.text)
     lists = [m.span() for m in _LISTED.finditer(normal_sentence)
-             if span and m.end() <= span[0] and not (m.group(1) and m.group(1) in asked_sizes)]  # "the eight projects"
+             if m.end() <= span[0] and not (m.group(1) and m.group(1) in asked_sizes)]  # "the eight projects"
     if not lists:
         return []
 
@@ -347,12 +359,12 @@ def _listed_only(analysis, normal_sentence: str, span: tuple[int, int] | None, n
     return [noun for noun in nouns if listed_only(noun)]
 
 
-def _another_activity(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
+def _another_activity(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether the count stands in a clause about another activity than the question's:
     "how many cadres were seconded" is not answered by 培训干部950人次 (people trained).
     People the reports count only by the activity ("how many patients") need it stated."""
     asked = asked_activities(analysis.text)
-    if not asked or span is None:
+    if not asked:
         return False
     stated = chinese_activities(clause_around(normal_sentence, span[0]))
     if not stated:
@@ -360,12 +372,12 @@ def _another_activity(analysis, normal_sentence: str, span: tuple[int, int] | No
     return not (stated & asked)
 
 
-def _another_milestone(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
+def _another_milestone(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether the year marks another milestone than the question asks about: "when was
     the dam completed" is not answered by 2004年,澄江水利枢纽工程开工建设 (work began). The
     milestone is read in the year's clause, or the next one when the year stands alone."""
     asked = asked_milestones(analysis.text)
-    if not asked or span is None:
+    if not asked:
         return False
     clause = clause_around(normal_sentence, span[0])
     if not chinese_milestones(clause):
@@ -375,11 +387,11 @@ def _another_milestone(analysis, normal_sentence: str, span: tuple[int, int] | N
     return bool(stated) and not (stated & asked)
 
 
-def _period_start_only(analysis, normal_sentence: str, span: tuple[int, int] | None) -> bool:
+def _period_start_only(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether the year opens a period (2017年以来: "since 2017") and the question asks when
     something happened, not when it began: "when did the school open" is not answered by
     the year the support began."""
-    if span is None or not re.match(chinese.PERIOD_START, normal_sentence[span[1]:]):
+    if not re.match(chinese.PERIOD_START, normal_sentence[span[1]:]):
         return False
     return not (re.search(english.ASKS_START, analysis.text.lower()) or re.search(chinese.ASKS_START, analysis.text))
 
@@ -398,6 +410,22 @@ def _numbers_in(text: str) -> set[str]:
         if re.search(rf"\b{word}\b", text.lower()):
             found |= {zh, str(number)}
     return found
+
+
+# Why a figure of the asked kind, in a sentence on the question's topic, still does not answer
+# it. Each check takes the analysis, the normalised sentence and the figure's span in it, is
+# true when the figure does not fit, and runs for the question types listed.
+_MISFITS = (
+    (("amount", "count"), _number_given),
+    (("amount", "count", "year"), _not_per_unit),
+    (("amount", "count", "year"), _running_total_for_one),
+    (("year",), _period_start_only),
+    (("year",), _another_milestone),
+    (("amount",), _spent_on_a_list),
+    (("count",), _counts_something_else),
+    (("count",), _another_activity),
+    (("count",), _counted_in_a_list),
+)
 
 
 # A count and up to two characters of modifier: "4个市", "87家民营企业".
