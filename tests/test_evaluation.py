@@ -524,13 +524,15 @@ PROJECT_SETS = {
     "three-gorges": (ROOT / "questions" / "three-gorges.jsonl", ROOT / "corpus"),
     "second-corpus": (ROOT / "questions" / "second-corpus.jsonl", ROOT / "examples" / "second-corpus"),
 }
-# Today (both splits): three-gorges hit@1 0.977, hit@3 0.997, answers 0.973, abstention 0.962;
-# second corpus hit@1 0.967, hit@3 0.996, answers 0.989, abstention 0.945. Session 5 added 420
-# questions written blind (262 unanswerable), most of them hard near-misses: a part of a total,
-# a detail never given, a figure of another kind next to the asked thing.
+# Today (both splits): three-gorges hit@1 0.977, hit@3 0.997, answers 0.974, abstention 0.964;
+# second corpus hit@1 0.965, hit@3 0.997, answers 0.981, abstention 0.953. Session 5 added 542
+# questions written blind (277 unanswerable): near-misses (a part of a total, a detail never
+# given, a figure of another kind next to the asked thing) and answerable questions worded to
+# trip a strict engine ("each year", "in total", several figures in one sentence). The second
+# corpus's answer floor went from 0.98 to 0.97 with them; its abstention floor from 0.91 to 0.93.
 PROJECT_FLOORS = {
     "three-gorges": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.96", "--min-abstain", "0.95"],
-    "second-corpus": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.98", "--min-abstain", "0.92"],
+    "second-corpus": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.97", "--min-abstain", "0.93"],
 }
 
 

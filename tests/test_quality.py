@@ -559,3 +559,29 @@ def test_a_count_of_something_else_beside_the_topic_does_not_answer(second_engin
     assert not second_engine.ask("how many workers employed at the shenzhen-baiping digital park").answered
     answer = second_engine.ask("how many enterprises are in the shenzhen-baiping digital park")
     assert answer.answered and "62家" in answer.answer
+
+
+def test_a_yearly_question_needs_a_yearly_figure(shared_engine, second_engine):
+    # 10.87亿元 is thirty years of aid; 年产鲜果1.6万吨 is a year's harvest.
+    assert not shared_engine.ask("How much free aid does Beijing give Badong each year?").answered
+    answer = second_engine.ask("How much fresh kiwifruit does Chengdu's base in Baiping produce each year?")
+    assert answer.answered and "1.6万吨" in answer.answer
+
+
+def test_how_much_of_a_thing_is_answered_by_a_quantity(shared_engine):
+    answer = shared_engine.ask("heilongjang: how much citrus does yiling export annually?")
+    assert answer.answered and "300多吨" in answer.answer
+
+
+def test_a_part_of_a_given_total_needs_a_part_singled_out(second_engine, analyzer):
+    assert analyzer.run("Of the 47 cadres Beijing sent, how many were women?").asks_part
+    assert not analyzer.run("total investment of the 8 projects wuhan did with zigui").asks_part
+    assert not second_engine.ask("Of the 38 cadres Suzhou sent to Chengchuan, how many were women?").answered
+
+
+def test_the_figure_that_fits_is_quoted_among_several_in_a_sentence(shared_engine):
+    # 先后选派16批47名优秀干部到巴东挂职,为巴东培训各类干部人才累计1.3万多人次: the trained.
+    answer = shared_engine.ask("How many ppl has Beijing trained for Badong altogether?")
+    assert answer.answered and "1.3万多人次" in answer.answer
+    answer = shared_engine.ask("Heilongjiang officials came to Yiling in 22 batches to inspect — how many person-times?")
+    assert answer.answered and "200余人次" in answer.answer

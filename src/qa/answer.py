@@ -144,9 +144,10 @@ class AnswerBuilder:
         analysis = result.analysis
         wanted = _bigrams(analysis.text + "".join(analysis.terms))
         choices = [
-            self._score_sentence(rank, unit, candidate, sentence, analysis, wanted, result)
+            choice
             for rank, candidate in enumerate(result.candidates[:SENTENCE_POOL], start=1)
             for unit, sentence in enumerate(_answer_units(candidate.passage.text))
+            for choice in self._score_sentence(rank, unit, candidate, sentence, analysis, wanted, result)
         ]
         supported = [c for c in choices if self._supported(c, result)
                      and (analysis.qtype not in ("amount", "count", "year") or self._names_in_passage(c, result))]
@@ -161,7 +162,11 @@ class AnswerBuilder:
         return _names_all_in(result.analysis, context)
 
     @staticmethod
-    def _score_sentence(rank: int, unit: int, candidate: Candidate, sentence: str, analysis, wanted, result) -> _Choice:
+    def _score_sentence(rank: int, unit: int, candidate: Candidate, sentence: str, analysis, wanted,
+                        result) -> list[_Choice]:
+        """The sentence as an answer: one choice per figure of the asked kind, the likeliest
+        first (the one that fits is quoted: 1.3万多人次 trained, not 47名 seconded before it),
+        or one without a figure."""
         figures = result.answer_figures(sentence, analysis)
         normal = normalize(sentence)
         terms = term_coverage(analysis, sentence)
@@ -175,9 +180,12 @@ class AnswerBuilder:
         relative = candidate.score / (result.candidates[0].score or 1.0)
         score = 1.5 * relative + (1.0 if figures else 0.0) + 0.2 * names + 1.5 * terms + 1.0 * overlap
         score += _intent_bonus(analysis, sentence, normal)
+        if not figures:
+            return [_Choice(rank, unit, sentence, None, score, terms > 0)]
         counted = counted_forms(analysis.counted_terms)
-        gap = distance_to_terms(sentence, figures[0], counted) if figures and counted else 0
-        return _Choice(rank, unit, sentence, figures[0].text if figures else None, score, terms > 0, gap)
+        return [_Choice(rank, unit, sentence, figure.text, score, terms > 0,
+                        distance_to_terms(sentence, figure, counted) if counted else 0)
+                for figure in figures]
 
     @staticmethod
     def _topic_elsewhere(choice: _Choice, result: RetrievalResult) -> str | None:
@@ -188,7 +196,9 @@ class AnswerBuilder:
         analysis = result.analysis
         if analysis.qtype not in ("amount", "count", "year") or not analysis.term_groups:
             return None
-        weights = analysis.group_weights or [1.0] * len(analysis.term_groups)
+        # A group of loose glosses only ("produce": 农产品 at 0.5) counts as much as it is sure.
+        weights = [w * max(group.values()) for w, group in
+                   zip(analysis.group_weights or [1.0] * len(analysis.term_groups), analysis.term_groups)]
         total = sum(weights) or 1.0
         held = _groups_held(analysis, choice.sentence)
         names = [f for forms in analysis.normal_forms for f in forms]
@@ -309,6 +319,18 @@ def _running_total_for_one(analysis, normal_sentence: str, span: Span) -> bool:
         re.search(chinese.STATES_RUNNING_TOTAL, clause_around(normal_sentence, span[0])))
 
 
+def _not_a_part(analysis, normal_sentence: str, span: Span) -> bool:
+    """Whether a question about part of a total it gives ("of the 38 cadres, how many were
+    women") meets a sentence that singles out no part (其中)."""
+    return analysis.asks_part and not re.search(chinese.STATES_PART, normal_sentence)
+
+
+def _not_per_year(analysis, normal_sentence: str, span: Span) -> bool:
+    """Whether a question about one year ("each year", 每年) meets a figure that is not
+    stated per year: 累计无偿援助资金10.87亿元 is thirty years' aid."""
+    return analysis.asks_per_year and not re.search(chinese.STATES_PER_YEAR, clause_around(normal_sentence, span[0]))
+
+
 def _spent_on_a_list(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether the question's thing is only one item of a list and the money figure comes
     after the list: 17亿元 invested in 秭归长江公路大桥等8个经济项目 is not what the bridge cost.
@@ -419,6 +441,8 @@ _MISFITS = (
     (("amount", "count"), _number_given),
     (("amount", "count", "year"), _not_per_unit),
     (("amount", "count", "year"), _running_total_for_one),
+    (("amount", "count"), _not_per_year),
+    (("amount", "count"), _not_a_part),
     (("year",), _period_start_only),
     (("year",), _another_milestone),
     (("amount",), _spent_on_a_list),

@@ -27,7 +27,7 @@ class Unit:
 
 
 UNITS = (
-    Unit("人次", family="people", measure=True, reading="person-times"),
+    Unit("人次", family="people", measure=True, english=("person-times", "person-time"), reading="person-times"),
     Unit("平方公里", family="area", measure=True),
     Unit("平方米", family="area", measure=True, english=("square metres", "square meters")),
     Unit("公顷", family="area", measure=True, english=("hectares",)),
@@ -44,7 +44,7 @@ UNITS = (
     # Occasions: "how many times was the fair held" is answered by 11届 (editions).
     Unit("次", family="occasions", measure=True, english=("times",)),
     Unit("届", family="occasions", english_groups=("editions",)),
-    Unit("吨", measure=True, english=("tonnes", "tonne", "tons", "ton"), dimensions=("重", "heavy"),
+    Unit("吨", family="weight", measure=True, english=("tonnes", "tonne", "tons", "ton"), dimensions=("重", "heavy"),
          reading="tonnes"),
     Unit("亩", family="area", measure=True, english=("mu",), reading="mu"),
     Unit("座", family="institutions"),
@@ -74,6 +74,8 @@ UNITS = (
     Unit("%", measure=True, english=("percent", "per cent", "percentage")),
 )
 BY_CHINESE = {unit.chinese: unit for unit in UNITS}
+# Units of amounts of stuff: "how much citrus" is answered in tonnes, "how much land" in mu.
+QUANTITY_UNITS = frozenset(unit.chinese for unit in UNITS if unit.family in ("weight", "area", "length"))
 
 COUNT_UNITS = tuple(unit.chinese for unit in UNITS)
 # For regex alternations and suffix tests: 人次 must be tried before 人.

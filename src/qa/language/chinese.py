@@ -79,3 +79,11 @@ STATES_RUNNING_TOTAL = r"累计|共计|总计|合计|先后|一共|总共"
 # A question asking why, and what marks a sentence as stating a reason or purpose.
 ASKS_REASON = r"为什么|为何|什么原因|原因是什么|为啥"
 STATES_REASON = r"因为|由于|为了|旨在|以便|目的|原因|所以|因此|为此|从而"
+
+# A question about one year's figure, and what marks a figure as per year (年产, 每年).
+ASKS_PER_YEAR = r"每年|年均|一年多少|per year"
+STATES_PER_YEAR = r"每年|年均|全年|年产|年出口|年销售|年收入|年接待|年增收|年创收|年营业"
+
+# The same in Chinese, and what marks a figure as a part of a total.
+ASKS_PART = r"\d+[个名所家人项批]?[\u4e00-\u9fff]{0,6}(?:中|里)(?:有)?(?:多少|几)"
+STATES_PART = r"其中|中有|之中"

@@ -45,7 +45,7 @@ GLOSSARY = {
     "exhibition hall": "展示馆 展厅", "parlour": "会客厅 客厅", "parlor": "会客厅 客厅",
     "bureau": "厅局 局", "department": "部门 厅局", "ministry": "部委",
     "park": "工业园 产业园 园区 公园", "industrial park": "工业园 工业园区 产业园", "base": "基地",
-    "pair": "结对 结成", "twin": "结对 结成", "partner": "结对 合作",
+    "pair": "结对 结成", "twin": "结对 结成", "partner": "结对 合作", "kiwifruit": "猕猴桃", "kiwi": "猕猴桃",
 }
 
 # The character that names of a kind end with: 北京楼 is a building, 武汉路 a road, 朝天吼房车
@@ -82,7 +82,8 @@ QUESTION_TYPES = [
     ("count", r"\bhow many\b|\bnumber of\b"),
     ("count", r"\bhow (?:tall|high|long|big|large|wide|deep|far|heavy|old)\b"),
     ("count", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many percent\b"),
-    ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}(?:cost|price|budget|investment|value)\b"
+    ("amount", r"\bwhat(?:'s| is| was| are| were)? the (?:[a-z-]+ ){0,2}"
+               r"(?:cost|price|budget|investment|value|income|revenue|profit|earnings)\b"
                r"|\bwhat did\b.*\bcost\b|\bhow expensive\b"),
     ("count", r"\b" + QUANTITY_FRAME + r"(?:[a-z-]+ ){0,3}(?:" + "|".join(QUANTITY_NOUNS) + r")\b"),
     ("name", r"\b(which|what|who|whom|name)\b"),
@@ -179,3 +180,16 @@ ASKS_SINGLE = r"\b(?:alone|a single|most recent|latest|in one year|in a single y
 
 # A question asking why: only a sentence that states a reason or purpose answers it.
 ASKS_REASON = r"^\s*why\b|\bwhy (?:did|does|do|was|were|is|are|has|have)\b|\bwhat (?:is|was) the reason\b|\bfor what reason\b"
+
+# A question about one year's figure ("each year", "annually"): a running total does not
+# answer it, only a figure stated per year (qa.language.chinese.STATES_PER_YEAR).
+ASKS_PER_YEAR = r"\b(?:each year|every year|per year|a year|yearly|annual|annually|per annum)\b"
+
+# Chat shorthand read as the word it stands for.
+SHORTHAND = {"ppl": "people", "govt": "government", "yrs": "years"}
+
+# A question about part of a total it gives ("of the 38 cadres, how many were women"): only
+# a sentence that singles out a part (其中) answers it.
+ASKS_PART = (r"^\s*(?:of|among|out of) (?:the |these |those |its |their )?[\d,]+\b"
+             r"|\bhow many of (?:the |these |those )?[\d,]+\b"
+             r"|\b(?:of|among|out of) (?:the |these |those |its |their )?[\d,]+ [^,?]*, how (?:many|much)\b")

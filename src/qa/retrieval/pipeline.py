@@ -25,6 +25,7 @@ from qa.retrieval.lexical import BM25
 from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
 from qa.retrieval.tokenize import is_noun, lexical_tokens
 from qa.store import IndexVersion
+from qa.units import QUANTITY_UNITS, unit_of
 from qa.text import normalize
 from qa.types import Passage
 
@@ -181,6 +182,8 @@ class Pipeline:
         figures = figures_of_kind(text, analysis.qtype, analysis.terms, analysis.unit)
         if analysis.qtype == "amount":  # output answers output questions, and only those
             figures = [f for f in figures if measures_outcome(text, f) == analysis.asks_outcome]
+            if analysis.counted_terms:  # "how much citrus": a quantity of it answers too (300多吨)
+                figures += [f for f in figures_of_kind(text, "count", analysis.terms) if unit_of(f.text) in QUANTITY_UNITS]
         if analysis.qtype == "count" and not analysis.unit:
             figures += counts_in_words(text, analysis.counted_terms)
         if analysis.counted_terms:  # "how many cadres": the figure whose clause names 干部, nearest first

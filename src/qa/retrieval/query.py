@@ -83,6 +83,8 @@ class QueryAnalysis:
     asks_reason = False  # "why", 为什么: only a sentence stating a reason or purpose answers
     asks_per_unit = False  # "per household", 每户, "on average": only a figure per unit answers
     asks_single = False  # "the most recent fair alone", 单年: a running total does not answer
+    asks_per_year = False  # "each year", 每年: only a figure stated per year (年产, 每年) answers
+    asks_part = False  # "of the 38 cadres, how many…": only a part singled out (其中) answers
     # "How many patients were treated": people the reports count only by the activity (诊疗).
     counted_by_activity = False
     # "How much revenue": the question asks for output, sales or income, not money given.
@@ -146,6 +148,7 @@ class QueryAnalyzer:
 
     def run(self, question: str) -> QueryAnalysis:
         text = self.to_simplified(normalize_spaces(question))
+        text = re.sub(r"\b(" + "|".join(english.SHORTHAND) + r")\b", lambda m: english.SHORTHAND[m.group(1)], text)
         lang = "zh" if is_chinese(text) else "en"
         analysis = QueryAnalysis(question, text, lang, self._question_type(text, lang))
         analysis.unit = _asked_unit(text) if analysis.qtype == "count" else None
@@ -160,6 +163,8 @@ class QueryAnalyzer:
         analysis.asks_reason = _asks(text, english.ASKS_REASON, chinese.ASKS_REASON)
         analysis.asks_per_unit = _asks(text, english.ASKS_PER_UNIT, chinese.ASKS_PER_UNIT)
         analysis.asks_single = _asks(text, english.ASKS_SINGLE, chinese.ASKS_SINGLE)
+        analysis.asks_per_year = _asks(text, english.ASKS_PER_YEAR, chinese.ASKS_PER_YEAR)
+        analysis.asks_part = _asks(text, english.ASKS_PART, chinese.ASKS_PART)
         if analysis.qtype in ("amount", "count"):
             analysis.period_years = _period_years(text)
         if analysis.qtype == "count":
@@ -408,7 +413,7 @@ class QueryAnalyzer:
                 # "how many patients were treated": people counted by what was done for them
                 analysis.counted_known, analysis.unit, analysis.counted_by_activity = True, "人", True
                 return
-            if not any(units) and words and any(f in PERSON_ROLES for f in english_forms(words[-1])):
+            if not analysis.unit and words and any(f in PERSON_ROLES for f in english_forms(words[-1])):
                 analysis.unit = "人"  # "how many experts": people, not 14批 teams of them
             if not any(units):  # "how many tonnes", "sent how many batches": the unit is all
                 analysis.counted_terms = self._translations(words)
