@@ -31,6 +31,7 @@ import html
 import itertools
 import json
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -237,6 +238,15 @@ class _Failure:
     remaining: int
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-request (a bot process stopped while it long-polls) is
+    normal here, not an error worth a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 class FakeBotAPI:
     def __init__(
         self,
@@ -271,7 +281,7 @@ class FakeBotAPI:
         self._poll_generation = 0
         self._wake_generation = 0
         self._stopping = False
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _QuietServer | None = None
         self._thread: threading.Thread | None = None
         self.hooks: dict[str, Callable[[dict], None]] = {}  # method -> called with params
 
@@ -283,7 +293,7 @@ class FakeBotAPI:
         class Handler(_Handler):
             server_api = api
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self._thread = threading.Thread(
