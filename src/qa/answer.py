@@ -12,8 +12,8 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-from qa.activities import asked_activities, asked_milestones, chinese_activities, chinese_milestones
-from qa.figures import CLAUSE_END, clause_around, counted_forms, counts_noun, distance_to_terms, english_reading
+from qa.activities import chinese_activities, chinese_milestones
+from qa.figures import CLAUSE_END, clause_around, clause_names, counted_forms, counts_noun, distance_to_terms, english_reading
 from qa.language import chinese, english
 from qa.retrieval.pipeline import Candidate, RetrievalResult, term_coverage
 from qa.retrieval.tokenize import is_noun, names_a_person
@@ -201,7 +201,7 @@ class AnswerBuilder:
                    zip(analysis.group_weights or [1.0] * len(analysis.term_groups), analysis.term_groups)]
         total = sum(weights) or 1.0
         held = _groups_held(analysis, choice.sentence)
-        names = [f for forms in analysis.normal_forms for f in forms]
+        names = analysis.flat_forms
         for rank, candidate in enumerate(result.candidates[:TOPIC_POOL], start=1):
             context = normalize(f"{candidate.passage.section or ''}\n{candidate.passage.text}")
             if not _names_all_in(analysis, context):
@@ -257,7 +257,7 @@ def _states_the_asked_figure(sentence: str, result: RetrievalResult) -> bool:
     if analysis.qtype != "count" or not analysis.counted_terms:
         return bool(figures)
     counted = counted_forms([normalize(t) for t in analysis.counted_terms])
-    return any(any(c in clause_around(sentence, f.start) for c in counted) for f in figures)
+    return any(clause_names(sentence, f.start, counted) for f in figures)
 
 
 def _intent_bonus(analysis, sentence: str, normal: str) -> float:
@@ -337,7 +337,7 @@ def _spent_on_a_list(analysis, normal_sentence: str, span: Span) -> bool:
     "In total" asks for the list's figure."""
     if analysis.asks_total:
         return False
-    nouns = [n for group in analysis.term_groups if (n := _held_noun(group, normal_sentence))]
+    nouns = _held_nouns(analysis, normal_sentence)
     nouns += [run for run in re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text) if run in normal_sentence]  # 武汉路
     return bool(_listed_only(analysis, normal_sentence, span, nouns))
 
@@ -346,10 +346,8 @@ def _counts_something_else(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether the figure's own clause does not name what the question counts (nor its head
     character): in 组织87家民营企业与岚水县87个村结对,一企一策帮助村集体增收, 87个
     counts villages, not the 集体 of the next clause."""
-    if not analysis.counted_terms:
-        return False
-    clause = clause_around(normal_sentence, span[0])
-    return not any(form in clause for form in counted_forms([normalize(t) for t in analysis.counted_terms]))
+    counted = counted_forms([normalize(t) for t in analysis.counted_terms])
+    return bool(counted) and not clause_names(normal_sentence, span[0], counted)
 
 
 def _counted_in_a_list(analysis, normal_sentence: str, span: Span) -> bool:
@@ -361,7 +359,7 @@ def _counted_in_a_list(analysis, normal_sentence: str, span: Span) -> bool:
     kinds = [normalize(t) for t in analysis.counted_terms if normalize(t) in normal_sentence]
     if not kinds or len(_listed_only(analysis, normal_sentence, span, kinds)) < len(kinds):
         return False  # what is counted stands outside any list too
-    held = [n for group in analysis.term_groups if (n := _held_noun(group, normal_sentence)) and is_noun(n)]
+    held = [n for n in _held_nouns(analysis, normal_sentence) if is_noun(n)]
     return len(set(_listed_only(analysis, normal_sentence, span, held))) < 2
 
 
@@ -385,7 +383,7 @@ def _another_activity(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether the count stands in a clause about another activity than the question's:
     "how many cadres were seconded" is not answered by 培训干部950人次 (people trained).
     People the reports count only by the activity ("how many patients") need it stated."""
-    asked = asked_activities(analysis.text)
+    asked = analysis.activities
     if not asked:
         return False
     stated = chinese_activities(clause_around(normal_sentence, span[0]))
@@ -398,7 +396,7 @@ def _another_milestone(analysis, normal_sentence: str, span: Span) -> bool:
     """Whether the year marks another milestone than the question asks about: "when was
     the dam completed" is not answered by 2004年,澄江水利枢纽工程开工建设 (work began). The
     milestone is read in the year's clause, or the next one when the year stands alone."""
-    asked = asked_milestones(analysis.text)
+    asked = analysis.milestones
     if not asked:
         return False
     clause = clause_around(normal_sentence, span[0])
@@ -415,7 +413,7 @@ def _period_start_only(analysis, normal_sentence: str, span: Span) -> bool:
     the year the support began."""
     if not re.match(chinese.PERIOD_START, normal_sentence[span[1]:]):
         return False
-    return not (re.search(english.ASKS_START, analysis.text.lower()) or re.search(chinese.ASKS_START, analysis.text))
+    return not analysis.asks_start
 
 
 def _number_of(figure: str) -> str:
@@ -424,14 +422,16 @@ def _number_of(figure: str) -> str:
     return match.group(0).replace(",", "") if match else ""
 
 
-def _numbers_in(text: str) -> set[str]:
-    """The question's numbers, as digits and as Chinese numerals ("eight" -> 8, 八)."""
+@functools.lru_cache(maxsize=1024)
+def _numbers_in(text: str) -> frozenset[str]:
+    """The question's numbers, as digits and as Chinese numerals ("eight" -> 8, 八). Cached:
+    every candidate figure of a question is checked against them."""
     found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
     found |= set(re.findall(r"[一二三四五六七八九十]+", text))
     for number, (word, zh) in enumerate(english.NUMBER_WORDS.items(), start=1):
         if re.search(rf"\b{word}\b", text.lower()):
             found |= {zh, str(number)}
-    return found
+    return frozenset(found)
 
 
 # Why a figure of the asked kind, in a sentence on the question's topic, still does not answer
@@ -497,6 +497,11 @@ def _groups_held(analysis, sentence: str) -> list[bool]:
 def _names_all_in(analysis, normal_text: str) -> bool:
     """Whether the (normalised) text names every place the question names."""
     return all(any(f in normal_text for f in forms) for forms in analysis.normal_forms)
+
+
+def _held_nouns(analysis, normal_sentence: str) -> list[str]:
+    """For each of the question's term groups the sentence holds, the noun it holds."""
+    return [n for group in analysis.term_groups if (n := _held_noun(group, normal_sentence))]
 
 
 def _held_noun(group: dict[str, float], normal_sentence: str, typed: list[str] = ()) -> str | None:

@@ -56,13 +56,18 @@ def clause_around(text: str, at: int, breaks: re.Pattern = CLAUSE_END) -> str:
     return text[start : end.start() if end else len(text)]
 
 
+def clause_names(text: str, at: int, counted, breaks: re.Pattern = CLAUSE_END) -> bool:
+    """Whether the clause (or, with ``breaks=_CLAUSE_BREAK``, the list item) holding position
+    ``at`` names one of the counted forms: 87个 in 与岚水县87个村结对 counts villages."""
+    part = clause_around(text, at, breaks)
+    return any(c in part for c in counted)
+
+
 def count_closeness(text: str, figure: Figure, counted: list[str]) -> tuple[bool, bool, int]:
     """How closely a count goes with what is counted, best first when sorted: named in its
     list item (13所社会福利院, not the 6个集贸市场 after it), in its clause, then by distance."""
-    def names_it(part: str) -> bool:
-        return any(c in part for c in counted)
-    return (not names_it(clause_around(text, figure.start, _CLAUSE_BREAK)),
-            not names_it(clause_around(text, figure.start)), distance_to_terms(text, figure, counted))
+    return (not clause_names(text, figure.start, counted, _CLAUSE_BREAK),
+            not clause_names(text, figure.start, counted), distance_to_terms(text, figure, counted))
 
 
 def measures_outcome(text: str, figure: Figure) -> bool:

@@ -92,9 +92,8 @@ class Pipeline:
             set(version.derived.get("vocabulary", {}).get("words", [])),
             version.derived.get("vocabulary", {}).get("pinyin", {}),
         )
-        self.analyzer.transcript = version.derived.get("vocabulary", {}).get("transcript")
-        if self.analyzer.transcript:
-            self.analyzer.transcript_runs = transcript_runs(passages)
+        transcript = version.derived.get("vocabulary", {}).get("transcript")
+        self.analyzer.use_transcript(transcript, transcript_runs(passages) if transcript else [])
         self._by_id = {p.id: p for p in passages}
         self._contexts = [normalize(_context(p)) for p in passages]
         self._sections = [normalize(p.section or "") for p in passages]
@@ -164,7 +163,7 @@ class Pipeline:
         """1 when the section belongs to one of the question's names: 青岛 for the heading
         山东省青岛市, not 山东, the region around it, which other sections share."""
         owner = self._section_owners[row]
-        return 1.0 if any(f in owner for forms in analysis.normal_forms for f in forms) else 0.0
+        return 1.0 if any(f in owner for f in analysis.flat_forms) else 0.0
 
     def _figure_match(self, text: str, analysis: QueryAnalysis) -> float:
         """1 when the text states the asked kind of figure next to a topic word of the
@@ -193,7 +192,7 @@ class Pipeline:
 
     def _rare_nouns(self, analysis: QueryAnalysis, nouns_given: list[str]) -> list[str]:
         """Of the nouns the question gives, those few passages hold (see RARE_NOUN_SHARE)."""
-        forms = _name_forms(analysis)
+        forms = analysis.flat_forms
         return [word for word in dict.fromkeys(nouns_given)
                 if len(word) >= 2 and word not in FRAME_NOUNS and word in self.analyzer.vocabulary
                 and not any(word in form or form in word for form in forms)
@@ -203,7 +202,7 @@ class Pipeline:
         """Chinese an English question types that few passages hold (武汉路 in "武汉路 in
         zigui cost how much"): the answer must name it too. Runs the corpus never holds, or
         that are a name's own form, are left out."""
-        forms = _name_forms(analysis)
+        forms = analysis.flat_forms
         typed = re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text) + analysis.spelled_things
         return [run for run in dict.fromkeys(typed) if not any(run in form for form in forms) and self._is_rare(run)]
 
@@ -212,7 +211,7 @@ class Pipeline:
         The longest run of the question from the name on that the corpus holds, when it ends
         in a name's kind character (学, 园, 程) and holds no other name: the thing asked
         about, which the answering sentence must name too."""
-        forms = _name_forms(analysis)
+        forms = analysis.flat_forms
         things = []
         for form in forms:
             at = analysis.text.find(form)
@@ -271,11 +270,6 @@ class Pipeline:
         normal = normalize(text)
         candidates = self.lexical.rows_with_all(lexical_tokens(text))
         return [int(r) for r in candidates if normal in self._contexts[r]]
-
-
-def _name_forms(analysis: QueryAnalysis) -> list[str]:
-    """Every normalised form of every name the question gives."""
-    return [form for name_forms in analysis.normal_forms for form in name_forms]
 
 
 def _section_owner(section: str | None) -> str:

@@ -11,7 +11,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from qa.activities import asked_activities
+from qa.activities import asked_activities, asked_milestones
 from qa.language import chinese, english
 from qa.language.english import (ADMIN_WORDS, ENGLISH_STOPWORDS, MONEY_WORDS, NAME_HEADS, NUMERALS,
                                   PEOPLE_NOUNS, PERSON_ROLES, PERSON_VERBS, PLACE_KINDS, QUANTITY_FRAME, QUANTITY_NOUNS)
@@ -33,7 +33,7 @@ FUZZY_MIN_SCORE = 80  # OSA similarity (0-100) for a misspelt name: one edit in 
 FUZZY_MIN_SCORE_LONG = 75  # two edits in eight letters or more ("Jiangsoo")
 ASKS_SEVERAL = re.compile(f"{english.ASKS_SEVERAL}|{chinese.ASKS_SEVERAL}")
 ASKS_TOTAL = re.compile(f"{english.ASKS_TOTAL}|{chinese.ASKS_TOTAL}")
-ASKS_OUTCOME = re.compile(english.ASKS_OUTCOME)
+TRANSCRIPT_CACHE_SIZE = 4096  # words whose places in the pinyin transcript are remembered
 _NUMBERED_SCHOOL = re.compile(rf"\b(?:no\.?|number) ?({'|'.join(NUMERALS)}) (middle|high|secondary|primary) school\b")
 
 
@@ -85,6 +85,11 @@ class QueryAnalysis:
     asks_single = False  # "the most recent fair alone", 单年: a running total does not answer
     asks_per_year = False  # "each year", 每年: only a figure stated per year (年产, 每年) answers
     asks_part = False  # "of the 38 cadres, how many…": only a part singled out (其中) answers
+    # What people are counted for (trained, sent…) and which milestone a "when" question asks
+    # about (work began, work finished), read once (qa.activities).
+    activities: set[str] = field(default_factory=set)
+    milestones: set[str] = field(default_factory=set)
+    asks_start = False  # "since when", "when did X start": the first year of a period answers
     # "How many patients were treated": people the reports count only by the activity (诊疗).
     counted_by_activity = False
     # "How much revenue": the question asks for output, sales or income, not money given.
@@ -102,6 +107,11 @@ class QueryAnalysis:
     def normal_forms(self) -> list[tuple[str, ...]]:
         """Each name's spellings, normalised, in the order of ``names``."""
         return [tuple(normalize(f) for f in n.forms) for n in self.names]
+
+    @functools.cached_property
+    def flat_forms(self) -> list[str]:
+        """Every normalised spelling of every name, in one list."""
+        return [form for forms in self.normal_forms for form in forms]
 
     @functools.cached_property
     def normal_groups(self) -> list[tuple[str, ...]]:
@@ -135,6 +145,9 @@ class QueryAnalyzer:
         self.pinyin_words = pinyin_words or {}
         self.transcript: str | None = None  # the corpus in toneless pinyin, if stored
         self.transcript_runs: list[str] = []  # the Chinese runs it spells, in order
+        # word -> (offset, syllables) of each place the transcript spells it: a word is looked
+        # up for unknown names and again for topic terms, and each lookup scans the corpus.
+        self._transcript_cache: dict[str, tuple[tuple[int, int], ...]] = {}
         self._converter = None
         self._lock = threading.Lock()
 
@@ -165,6 +178,8 @@ class QueryAnalyzer:
         analysis.asks_single = _asks(text, english.ASKS_SINGLE, chinese.ASKS_SINGLE)
         analysis.asks_per_year = _asks(text, english.ASKS_PER_YEAR, chinese.ASKS_PER_YEAR)
         analysis.asks_part = _asks(text, english.ASKS_PART, chinese.ASKS_PART)
+        analysis.asks_start = _asks(text, english.ASKS_START, chinese.ASKS_START)
+        analysis.activities, analysis.milestones = asked_activities(text), asked_milestones(text)
         if analysis.qtype in ("amount", "count"):
             analysis.period_years = _period_years(text)
         if analysis.qtype == "count":
@@ -258,9 +273,14 @@ class QueryAnalyzer:
             and w not in self.pinyin_words and not self.in_pinyin_transcript(w)
         ]
 
+    def use_transcript(self, transcript: str | None, runs: list[str]) -> None:
+        """The corpus in toneless pinyin, and the Chinese runs it spells (see derive.py)."""
+        self.transcript, self.transcript_runs = transcript, runs
+        self._transcript_cache.clear()
+
     def in_pinyin_transcript(self, word: str) -> bool:
         """Whether the corpus spells these syllables somewhere ("chaotianhou" -> 朝天吼)."""
-        return any(True for _ in self._transcript_matches(word))
+        return bool(self._transcript_matches(word))
 
     def spelled_in_corpus(self, word: str) -> list[str]:
         """The corpus's Chinese for a pinyin word that no word list holds ("chadianzi" ->
@@ -269,23 +289,30 @@ class QueryAnalyzer:
         if not self.transcript_runs:
             return []
         found = []
-        for match in self._transcript_matches(word):
-            run_start = self.transcript.rfind("|", 0, match.start()) + 1
-            run = self.transcript_runs[self.transcript.count("|", 0, match.start())]
-            first = self.transcript.count(" ", run_start, match.start())
-            spelled = run[first : first + match.group(0).count(" ") + 1]
+        for at, syllables in self._transcript_matches(word):
+            run_start = self.transcript.rfind("|", 0, at) + 1
+            run = self.transcript_runs[self.transcript.count("|", 0, at)]
+            first = self.transcript.count(" ", run_start, at)
+            spelled = run[first : first + syllables]
             if pinyin_key(spelled) == word:  # a character pypinyin cannot read would shift the count
                 found.append(spelled)
         return list(dict.fromkeys(found))
 
-    def _transcript_matches(self, word: str):
-        """Where the transcript spells the word, across three syllables or more."""
+    def _transcript_matches(self, word: str) -> tuple[tuple[int, int], ...]:
+        """Where the transcript spells the word across three syllables or more: (offset,
+        number of syllables) of each place."""
         if self.transcript is None or len(word) < 6:
-            return
-        # Letters may be split between syllables anywhere, but the match starts and ends on one.
-        pattern = "(?<![a-z])" + " ?".join(map(re.escape, word)) + "(?![a-z])"
-        # Two syllables ("fu ling") occur by chance in any long text; three rarely do.
-        yield from (m for m in re.finditer(pattern, self.transcript) if m.group(0).count(" ") >= 2)
+            return ()
+        if word not in self._transcript_cache:
+            if len(self._transcript_cache) >= TRANSCRIPT_CACHE_SIZE:
+                self._transcript_cache.clear()
+            # Letters may be split between syllables anywhere, but the match starts and ends on one.
+            pattern = "(?<![a-z])" + " ?".join(map(re.escape, word)) + "(?![a-z])"
+            # Two syllables ("fu ling") occur by chance in any long text; three rarely do.
+            self._transcript_cache[word] = tuple(
+                (m.start(), m.group(0).count(" ") + 1) for m in re.finditer(pattern, self.transcript)
+                if m.group(0).count(" ") >= 2)
+        return self._transcript_cache[word]
 
     def _unknown_chinese(self, text: str, analysis: QueryAnalysis) -> list[str]:
         if not re.search(r"[\u4e00-\u9fff]", text):
@@ -409,7 +436,7 @@ class QueryAnalyzer:
             analysis.unit = analysis.unit or next((u for u in units if u), None)
             analysis.counted_known = not words or any(units) or any(
                 self._word_terms(w) or self.gazetteer.match_latin(w, 100) for w in words)
-            if not analysis.counted_known and words[-1] in PEOPLE_NOUNS and asked_activities(text):
+            if not analysis.counted_known and words[-1] in PEOPLE_NOUNS and analysis.activities:
                 # "how many patients were treated": people counted by what was done for them
                 analysis.counted_known, analysis.unit, analysis.counted_by_activity = True, "人", True
                 return
@@ -588,7 +615,7 @@ def _asks_outcome(analysis: QueryAnalysis) -> bool:
     """Whether a money question asks what something produced or earned (output, sales,
     income), in which case output figures answer it; otherwise they never do."""
 
-    if ASKS_OUTCOME.search(analysis.text.lower()) or re.search(chinese.ASKS_OUTCOME, analysis.text):
+    if _asks(analysis.text, english.ASKS_OUTCOME, chinese.ASKS_OUTCOME):
         return True
     return any(word in analysis.text or word in analysis.terms for word in chinese.OUTCOME_WORDS)
 
