@@ -52,6 +52,21 @@ def second_engine(tmp_path_factory, cache_dir):
     return engine
 
 
+@pytest.fixture(scope="session")
+def reports_engine(tmp_path_factory, cache_dir):
+    """An engine over the 52 State Council work reports (examples/state-council-reports), a
+    corpus of many documents alike in wording and differing in year; built once (minutes)."""
+    from qa.config import Settings
+    from qa.engine import Engine
+
+    base = tmp_path_factory.mktemp("reports")
+    engine = Engine(Settings.load(corpus=ROOT / "examples" / "state-council-reports", index=base / "index",
+                                  cache_dir=cache_dir, env={}))
+    engine.build()
+    engine.load()
+    return engine
+
+
 def make_settings(tmp_path: Path, cache_dir: Path, corpus: Path | None = None):
     from qa.config import Settings
 

@@ -521,31 +521,39 @@ def test_eval_exit_codes_and_compare_end_to_end(tiny, monkeypatch, capsys):
 # Floors a little below what the engine reaches today: a regression fails, noise does not.
 # Raise them as the engine improves (docs/evaluation.md, "In CI").
 PROJECT_SETS = {
-    "three-gorges": (ROOT / "questions" / "three-gorges.jsonl", ROOT / "corpus"),
-    "second-corpus": (ROOT / "questions" / "second-corpus.jsonl", ROOT / "examples" / "second-corpus"),
+    "three-gorges": (ROOT / "questions" / "three-gorges.jsonl", ROOT / "corpus", "shared_engine"),
+    "second-corpus": (ROOT / "questions" / "second-corpus.jsonl", ROOT / "examples" / "second-corpus", "second_engine"),
+    "state-council-reports": (ROOT / "questions" / "state-council-reports.jsonl",
+                              ROOT / "examples" / "state-council-reports", "reports_engine"),
 }
-# Today (both splits): three-gorges hit@1 0.977, hit@3 0.997, answers 0.974, abstention 0.964;
-# second corpus hit@1 0.965, hit@3 0.997, answers 0.981, abstention 0.953. Session 5 added 542
-# questions written blind (277 unanswerable): near-misses (a part of a total, a detail never
-# given, a figure of another kind next to the asked thing) and answerable questions worded to
-# trip a strict engine ("each year", "in total", several figures in one sentence). The second
-# corpus's answer floor went from 0.98 to 0.97 with them; its abstention floor from 0.91 to 0.93.
+# Gated on the test split, which nothing is tuned on (the dev/tune splits are). The answer
+# model was replaced by a general one for any corpus of reports (issue 16): the special rules
+# written for the sample report's sentences went, so its figures dropped from answers 0.97 /
+# abstention 0.96 (both splits, old model) to the ones below, while the 52 State Council
+# reports went from answering almost nothing to the figures below. Measured today (test split):
+FLOORS_MEASURED = {
+    "three-gorges": "hit@1 0.951, hit@3 1.0, answers 0.933, abstention 0.849",
+    "second-corpus": "hit@1 0.971, hit@3 1.0, answers 0.943, abstention 0.925",
+    "state-council-reports": "hit@1 0.82, hit@3 0.90, answers 0.70, abstention 0.786",
+}
 PROJECT_FLOORS = {
-    "three-gorges": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.96", "--min-abstain", "0.95"],
-    "second-corpus": ["--min-hit1", "0.96", "--min-hit3", "0.98", "--min-answer", "0.97", "--min-abstain", "0.93"],
+    "three-gorges": ["--min-hit1", "0.93", "--min-hit3", "0.98", "--min-answer", "0.91", "--min-abstain", "0.82"],
+    "second-corpus": ["--min-hit1", "0.95", "--min-hit3", "0.98", "--min-answer", "0.92", "--min-abstain", "0.90"],
+    "state-council-reports": ["--min-hit1", "0.78", "--min-hit3", "0.85", "--min-answer", "0.66", "--min-abstain", "0.70"],
 }
 
 
 @pytest.mark.parametrize("name", sorted(PROJECT_SETS))
 def test_project_question_set_meets_thresholds(name, request, tmp_path, monkeypatch, capsys):
     pytest.importorskip("qa.engine", reason="qa.engine is not importable")
-    questions, corpus = PROJECT_SETS[name]
+    questions, corpus, fixture = PROJECT_SETS[name]
     if not questions.is_file() or not corpus.is_dir():
         pytest.skip(f"{questions.name} or its corpus is missing")
     # The real engines, each index built once per run.
-    engine = request.getfixturevalue("shared_engine" if corpus == ROOT / "corpus" else "second_engine")
+    engine = request.getfixturevalue(fixture)
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_eval_on(engine, ["--questions", str(questions), *PROJECT_FLOORS[name], "--failures", "15"], capsys)
+    code, out, err = run_eval_on(engine, ["--questions", str(questions), "--split", "test", *PROJECT_FLOORS[name],
+                                          "--failures", "15"], capsys)
     assert code == 0, f"qa eval {questions.name} missed a threshold:\n{out}\n{err}"
 
 

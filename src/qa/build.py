@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Bump when what is derived from passages at build time changes shape, so that old
 # indexes are rebuilt (re-using their vectors) instead of being misread.
-DERIVED_VERSION = 17
+DERIVED_VERSION = 22
 BUILD_LOCK_WAIT_S = 1800
 
 

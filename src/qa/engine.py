@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from qa.answer import AnswerBuilder
+from qa.answering import AnswerBuilder
 from qa.build import BuildSummary, Indexer, corpus_state, stale_documents
 from qa.config import Settings
 from qa.embed import Embedder, ModelSpec

@@ -6,8 +6,13 @@ The layout stage works on :class:`~qa.readers.Block` records from any reader:
   with a dash, like ``——全国对口支援…``, is a subtitle and stays with the title; the last
   heading-like line right before the first paragraph is a section heading, so a title never
   swallows the first heading);
-- a **heading** is a short line without sentence punctuation that opens a run of paragraphs
-  (or a block the format marks as a heading);
+- a **heading** is a block the format marks as one (Word styles and outline levels, HTML
+  ``<h1>``..), a short paragraph set in bold, a line numbered as headings are numbered
+  (一、 （一） 1. （1） 第一章 第一， Part I), or a short line without sentence punctuation
+  that opens a run of paragraphs. A numbered paragraph that opens with a short sentence
+  (（一）大力提振消费。……) carries its heading inline: the sentence names the section and the
+  paragraph stays whole. Levels come from the format, else from the order in which each
+  numbering style first appears in the document (一、 before （一） makes （一） the lower level);
 - a **caption** is a short block that stands apart from the text around it (more blank lines
   around it than between ordinary paragraphs, or marked by the format); a paragraph that a
   caption interrupted mid-sentence is rejoined;
@@ -34,7 +39,22 @@ log = logging.getLogger(__name__)
 MAX_PASSAGE_CHARS = 500
 MAX_HEADING_CHARS = 40
 MAX_CAPTION_CHARS = 80
+MAX_NUMBERED_HEADING_CHARS = 60  # a numbered line up to this long, without a sentence inside, is a heading
+MAX_INLINE_HEADING_CHARS = 50  # the opening sentence of a numbered paragraph, as its heading
 _SUBTITLE_RE = re.compile(r"^[—–\-~～]{1,3}")
+_CN = "一二三四五六七八九十"
+# Numbering styles of headings, Chinese and Western. Each style is one level of a document.
+NUMBERING = (
+    ("zh-ordinal", re.compile(rf"^第[{_CN}百零]+[章节部分篇编卷](?:[\s　、，,：:]|$)")),
+    ("zh-number", re.compile(rf"^[{_CN}]+[、．.]")),
+    ("zh-paren", re.compile(rf"^[（(][{_CN}]+[）)]")),
+    ("zh-first", re.compile(rf"^第[{_CN}]+[，,、：:]")),
+    ("number", re.compile(r"^\d{1,2}[、．.](?![\d.．])")),
+    ("number-paren", re.compile(r"^[（(]\d{1,2}[）)]")),
+    ("part", re.compile(r"^(?:part|chapter|section)\s+(?:[ivxlc]+|\d+)\b", re.IGNORECASE)),
+    ("roman", re.compile(r"^[IVX]{1,5}[.、]\s")),
+)
+_INLINE_END = re.compile(r"[。!?！？；;]")
 
 
 class CorpusError(Exception):
@@ -136,11 +156,67 @@ def _find_title(blocks: list[Block]) -> tuple[str | None, int]:
     while index < len(blocks) and _looks_like_heading(blocks[index]):
         nxt = blocks[index + 1] if index + 1 < len(blocks) else None
         is_subtitle = bool(_SUBTITLE_RE.match(blocks[index].text.strip()))
-        if not is_subtitle and (nxt is None or not _looks_like_heading(nxt)):
+        if not is_subtitle and (nxt is None or not _looks_like_heading(nxt)) and _opens_section(blocks, index):
             break  # the last heading-like line before a paragraph opens a section
         title_parts.append(blocks[index].text.strip())
         index += 1
     return " ".join(title_parts), index
+
+
+def _opens_section(blocks: list[Block], index: int) -> bool:
+    """Whether the heading-like line right before the first paragraph is a section heading:
+    numbered, marked, or in a document whose sections are headed by such plain lines. The
+    speaker's name under a speech's title (国务院总理 / 李强) is not."""
+    block = blocks[index]
+    if block.heading_level is not None or block.bold or numbering_style(block.text.strip()):
+        return True
+    return any(_heading_at(blocks, j) == "plain" and ends_sentence(blocks[j - 1].text)
+               for j in range(index + 2, len(blocks)))
+
+
+def numbering_style(text: str) -> str | None:
+    """The numbering style a line opens with (see NUMBERING), or None."""
+    for name, pattern in NUMBERING:
+        if pattern.match(text):
+            return name
+    return None
+
+
+def _heading_at(blocks: list[Block], i: int) -> str | None:
+    """The heading style of block i ("marked", "bold", a numbering style, "plain"), or None
+    when it is no heading. A numbered paragraph may carry its heading inline (see
+    :func:`inline_heading`)."""
+    block = blocks[i]
+    text = block.text.strip()
+    if block.heading_level is not None:
+        return "marked"
+    if block.caption:
+        return None
+    style = numbering_style(text)
+    if style and (_is_short_heading(text) or inline_heading(text)):
+        return style
+    if block.bold and _is_short_heading(text):
+        return "bold"
+    if not _looks_like_heading(block):
+        return None
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    # A heading opens a run of paragraphs: it is followed by text that is not itself a heading.
+    return "plain" if nxt is not None and not _looks_like_heading(nxt) else None
+
+
+def _is_short_heading(text: str) -> bool:
+    """A line short enough for a heading, with no sentence inside (one at the end may close it)."""
+    body = text.rstrip("。.;；")
+    return len(body) <= MAX_NUMBERED_HEADING_CHARS and not _INLINE_END.search(body)
+
+
+def inline_heading(text: str) -> str | None:
+    """The opening sentence of a numbered paragraph that names its section (（一）大力提振消费，
+    全方位扩大国内需求。……), when it is short and more text follows; else None."""
+    end = _INLINE_END.search(text)
+    if not end or end.start() > MAX_INLINE_HEADING_CHARS or not text[end.end():].strip():
+        return None
+    return text[: end.start()].strip()
 
 
 def _is_caption(
@@ -170,56 +246,51 @@ def _has_gaps(blocks: list[Block], usual_gap: int) -> bool:
 # -- assembly -------------------------------------------------------------------------------
 
 
+class _Levels:
+    """The level of each heading style: marked headings keep the format's level (1-9); the
+    other styles are ranked below them in the order they first appear in the document."""
+
+    def __init__(self):
+        self._order: dict[str, int] = {}
+
+    def of(self, block: Block, style: str) -> int:
+        if style == "marked":
+            return block.heading_level
+        return 10 + self._order.setdefault(style, len(self._order))
+
+
 def _assemble_units(blocks: list[Block], usual_gap: int) -> list[_Unit]:
     units: list[_Unit] = []
-    section: str | None = None
-    path: tuple[str, ...] = ()
-    levels: tuple[int | None, ...] = ()  # the heading level of each entry of ``path``
+    path: list[tuple[int, str]] = []  # (level, heading) of the enclosing headings, outermost first
+    levels = _Levels()
     open_paragraph: _Unit | None = None  # the last paragraph, while it ends mid-sentence
     has_gaps = _has_gaps(blocks, usual_gap)
     for i, block in enumerate(blocks):
         text = block.text.strip()
+        if open_paragraph is not None and numbering_style(text) and open_paragraph.text.endswith(("：", ":")):
+            open_paragraph = None  # "…如下：" then numbered items: each item stands on its own
         prev_continues = open_paragraph is not None
-        if not prev_continues and _is_heading_at(blocks, i):
-            section = text
-            path, levels = _push_heading(path, levels, block)
-            continue
+        style = None if prev_continues else _heading_at(blocks, i)
+        if style:
+            inline = None if style in ("marked", "bold", "plain") or _is_short_heading(text) else inline_heading(text)
+            level = levels.of(block, style)
+            path = [entry for entry in path if entry[0] < level] + [(level, inline or text.rstrip("。.;；"))]
+            if inline is None:
+                continue  # a heading line of its own; an inline heading's paragraph follows
+        section = path[-1][1] if path else None
+        heading_path = tuple(heading for _level, heading in path)
         if _is_caption(blocks, i, usual_gap, has_gaps, prev_continues):
-            units.append(_Unit(text, True, section, path, block.page))
+            units.append(_Unit(text, True, section, heading_path, block.page))
             continue
         if open_paragraph is not None:
             open_paragraph.text = _join(open_paragraph.text, text)
             if ends_sentence(open_paragraph.text):
                 open_paragraph = None
             continue
-        unit = _Unit(text, False, section, path, block.page)
+        unit = _Unit(text, False, section, heading_path, block.page)
         units.append(unit)
         open_paragraph = None if ends_sentence(text) else unit
     return units
-
-
-def _is_heading_at(blocks: list[Block], i: int) -> bool:
-    block = blocks[i]
-    if block.heading_level is not None:
-        return True
-    if not _looks_like_heading(block):
-        return False
-    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-    # A heading opens a run of paragraphs: it is followed by text that is not itself a heading.
-    return nxt is not None and not _looks_like_heading(nxt)
-
-
-def _push_heading(
-    path: tuple[str, ...], levels: tuple[int | None, ...], block: Block
-) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
-    """The heading path after ``block``: it replaces the headings of its level and below."""
-    text = block.text.strip()
-    if block.heading_level is None:
-        return (text,), (None,)
-    # Levels grow along the path, so the enclosing headings are a prefix of it (a title
-    # consumed above, or a skipped level, leaves no gap in the path).
-    keep = sum(1 for level in levels if level is not None and level < block.heading_level)
-    return path[:keep] + (text,), levels[:keep] + (block.heading_level,)
 
 
 def _join(left: str, right: str) -> str:

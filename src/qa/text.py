@@ -21,13 +21,31 @@ _SPACE_RE = re.compile(r"\s+")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+@functools.lru_cache(maxsize=1)
+def _simplified_table() -> dict[int, str]:
+    """Traditional -> simplified, one character for one (OpenCC's t2s on each character alone),
+    so that positions in the text stay valid."""
+    from opencc import OpenCC
+
+    characters = [chr(code) for code in range(0x4E00, 0xA000)]
+    converted = OpenCC("t2s").convert("\n".join(characters)).split("\n")
+    return {ord(a): b for a, b in zip(characters, converted) if a != b and len(b) == 1}
+
+
+def simplified(text: str) -> str:
+    """The text in simplified characters, character for character (same length): reports of
+    the 1950s are transcribed in traditional ones (萬噸), questions come in either."""
+    return text.translate(_simplified_table())
+
+
 @functools.lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    """The form used for matching: NFKC (full-width -> half-width), no whitespace, lower case.
+    """The form used for matching: NFKC (full-width -> half-width), simplified characters, no
+    whitespace, lower case.
 
     Cached: re-scoring a question's candidates normalises the same name forms, terms and
     sentences hundreds of times (about 650 calls per question)."""
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return simplified(_SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).lower())
 
 
 def normalize_spaces(text: str) -> str:

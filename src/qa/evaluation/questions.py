@@ -14,6 +14,9 @@
 - ``id`` (optional; the line number when absent), ``lang``, ``kind``, ``split``: free
   strings for the breakdown. ``lang`` defaults to "zh" when the question is mostly Chinese,
   else "en". Other keys (notes, ...) are allowed and ignored.
+- ``doc`` (optional): the file name (or corpus-relative path) of the document holding the
+  source; over a corpus of many similar reports a passage counts as found, and an answer
+  as correct, only when it comes from that document.
 
 Every problem is collected with its file and line number and raised together as one
 :class:`QuestionSetError`; nothing is skipped silently.
@@ -55,6 +58,7 @@ class Question:
     lang: str | None = None
     kind: str | None = None
     split: str | None = None
+    doc: str | None = None  # the document holding the source (file name or relative path)
     file: str = ""
     line: int = 0
     extra: dict = field(default_factory=dict, compare=False, hash=False)
@@ -153,17 +157,21 @@ def parse_line(line: str, file: str = "", number: int = 0) -> tuple[Question | N
             value = None
         groups[key] = value.strip() if isinstance(value, str) else None
 
+    doc = record.get("doc")
+    if doc is not None and (not isinstance(doc, str) or not doc.strip()):
+        errors.append('"doc" must be a non-blank string or null')
     if errors:
         return None, errors
     if groups["lang"] is None:
         groups["lang"] = guess_lang(text)
-    known = {"id", "question", "source", "answers", *_GROUP_FIELDS}
+    known = {"id", "question", "source", "answers", "doc", *_GROUP_FIELDS}
     return (
         Question(
             id=str(qid).strip(),
             question=text,
             source=source,
             answers=tuple(answers),
+            doc=doc.strip() if isinstance(doc, str) else None,
             file=file,
             line=number,
             extra={k: v for k, v in record.items() if k not in known},

@@ -31,9 +31,11 @@ def record_answer(question: Question, answer, k: int, latency_ms: float) -> Ques
     citations = list(answer.citations)[:k]
     relevant: list[int] = []
     if question.source is not None:
-        relevant = [rank for rank, c in enumerate(citations, start=1) if contains(c.passage.text, question.source)]
+        relevant = [rank for rank, c in enumerate(citations, start=1)
+                    if contains(c.passage.text, question.source) and in_document(c.passage.doc, question.doc)]
     if question.answerable:
-        correct = (bool(answer.answered) and contains_any(answer.answer, list(question.answers))) if question.answers else None
+        correct = (bool(answer.answered) and contains_any(answer.answer, list(question.answers))
+                   and (not citations or in_document(citations[0].passage.doc, question.doc))) if question.answers else None
     else:
         correct = not answer.answered
     first = None
@@ -58,6 +60,14 @@ def record_answer(question: Question, answer, k: int, latency_ms: float) -> Ques
         first_citation=first,
         latency_ms=latency_ms,
     )
+
+
+def in_document(cited_doc: str, expected: str | None) -> bool:
+    """Whether a cited document is the expected one: the same relative path, or the same
+    file name when the question set gives only the name."""
+    if expected is None:
+        return True
+    return cited_doc == expected or cited_doc.rsplit("/", 1)[-1] == expected.rsplit("/", 1)[-1]
 
 
 def run_questions(

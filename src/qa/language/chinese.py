@@ -1,89 +1,54 @@
-"""Chinese wording: the words and patterns the question analysis and the answer builder read
-in Chinese questions and report text. Data only; the logic is in qa.retrieval and qa.answer.
+"""Chinese wording: the patterns the question analysis and the answer model read in Chinese
+questions and report text. Data only; the logic is in qa.retrieval.query and qa.answering.
 
-Everything here is general language, for any corpus: no place, donor or figure of a report.
+Everything here is general language of reports, for any corpus: no place or figure of a report.
 """
 
 from __future__ import annotations
 
-# Question types, first match wins: (type, pattern).
-QUESTION_TYPES = [
-    ("year", r"哪一年|哪年|何时|什么时候|哪个年份|年份|几几年|始于|从哪"),
-    ("amount", r"多少(?:钱|资金|元|[万亿](?:元|(?![\u4e00-\u9fff])))|资金|金额|多少经费|投入了多少|援助了多少(?![个所名人家批项次吨亩座条户])|捐了多少"
-               r"|(?:投资|投入|花费|费用|成本|造价|花了)(?:是|有|为)?多少"
-               # output and sales are money too: 年产值是多少, 卖了多少
-               r"|(?:产值|销售额|收入|利润|税收|交易额|成交额|营业额)(?:是|有|为|达到?)?多少|(?:卖|售)了?多少(?![吨亩个件箱斤公])"),
-    ("count", r"多少|几[个所名人家批项次吨亩座条户]|多(?:高|长|大|重|深|宽|远|久)"),
-    ("name", r"哪|什么|谁|名称|叫"),
+# What a question asks for, first match wins: (kind, pattern). Kinds: see qa.retrieval.query.
+_MEASURED = "个|项|家|所|座|条|批|名|人次|人|次|户|种|类|辆|台|套|吨|斤|公斤|公里|千米|米|亩|公顷|千瓦|届|期|批次|处|支|位"
+QUESTION_KINDS = [
+    ("reason", r"为什么|为何|什么原因|原因是|理由是|出于什么"),
+    ("person", r"是谁|谁|哪位|什么人|何人"),
+    ("when", r"哪一年|哪年|何时|什么时候|哪个年份|几几年|何年|哪一天|哪天|几月|什么时间|什么日期|年份是"),
+    ("rate", r"增速|增幅|涨幅|降幅|增长率|比重|比例|百分之几|百分比|百分点|占.{0,12}(?:多少|几)"
+             r"|(?:增长|增加|提高|上涨|上升|下降|降低|减少|回落|率|比)了?(?:是|为|有|达到?|约)?(?:多少|几|怎样|如何)"
+             r"|(?:增长|增速|率|涨幅)的?(?:预期)?(?:目标|预期|要求|计划)"),
+    ("amount", r"多少(?:钱|元|亿|万亿|万元|美元|资金|经费|投资|投入|援助资金)|资金(?:是|为|有)?多少|金额|总额|规模(?:是|为|有)?多少|总值(?:是|为|有)?多少"),
+    ("count", rf"(?:多少|几)(?:万|亿)?(?:{_MEASURED})"),
+    ("number", r"多少|几"),
+    ("what", r"做了什么|干了什么|采取了?(?:什么|哪些)|(?:什么|哪些)(?:措施|政策|举措|办法|任务|改革|工作)|怎么|如何|怎样"
+             r"|提出了?(?:什么|哪些)|有哪些|是什么"),
+    ("name", r"哪|什么|名称|叫"),
 ]
 
-# 哪些, 有什么: a question asking for several things.
-ASKS_SEVERAL = r"哪些|有什么|都有"
-# 一共: a running total answers best.
-ASKS_TOTAL = r"一共|总共|共计|总计|合计|累计|总额|总数"
-# How a report marks a running total.
-TOTAL_MARKERS = r"累计|共计|总计|合计|总共|一共|总额|共受援|共\d"
+# A question about money (多少钱, 投资了多少): answered by a sum of money only.
+ASKS_MONEY = r"钱|资金|经费|投资|投入|花费|花了|成本|造价|金额|款|预算|收入|支出|赤字|财政|税"
+# How a report gives a reason.
+STATES_REASON = r"因为|由于|为了|原因|因此|所以|旨在|目的是|以便|从而|导致|造成"
+# What a count question counts: the noun after 多少 and a measure word (多少家大型企业).
+COUNTED_AFTER = rf"(?:多少|几)(?:万|亿|千|百)?(?:{_MEASURED})?([\u4e00-\u9fff]{{2,10}})"
 
-# Nouns that frame a Chinese question rather than name a thing ("在…方面", "…的情况").
-FRAME_NOUNS = frozenset("""方面 方式 情况 时候 时间 过程 期间 问题 地方 部分 内容 工作 东西 事情 原因 结果
-    目标 作用 范围 程度 总数 总额 数量 数目 金额 资金 费用 年份 年代 名字 名称""".split())
+# A question about one year's figure (每年, 年均) and a sentence giving a running total instead.
+ASKS_YEARLY = r"每年|年均|平均每年|一年|每一年|年度"
+STATES_YEARLY = r"每年|年均|平均每年|全年|当年|年产|年增长|年销售|一年"
+STATES_CUMULATIVE = r"累计|共计|总计|合计|以来|先后|至今|截至|历年"
 
-# What a money figure may measure besides money given or spent: output, sales, income. A
-# question about aid or cost is not answered by the annual output of a park it funded.
-OUTCOME_WORDS = ("产值", "销售额", "销售收入", "营业收入", "营收", "收入", "利润", "利税", "税收", "交易额",
-                 "成交额", "销售", "销量", "创收", "增收", "收益", "生产总值", "增加值", "效益", "营业额")
-# Question verbs that ask what was sold or earned (卖了多少钱, 赚了多少).
-ASKS_OUTCOME = r"卖|售|赚|挣"
+# A question about a target the report sets, and one about what was achieved.
+ASKS_TARGET = r"目标|预期|计划|力争|打算|拟|安排|要求|规划"
+ASKS_OUTCOME = r"实现了|达到了|完成了|实际|增长了|下降了|提高了"
+# How a report states a target: 预期目标, 力争, 控制在, 拟安排 ...
+STATES_TARGET = r"目标|预期|力争|确保|控制在|拟|计划|要|将|争取|左右|以上|以内|安排|规划|预计|期间"
+# How a report states an outcome: 实现, 达到, 完成, 比上年增长 ...
+STATES_OUTCOME = r"实现|达到|完成|比上年|比去年|同比|增长了|下降了|累计|突破|超过|创|首次|已经|全年|过去一年|去年"
+
+# Words that frame a question rather than name its subject: never subject terms.
+FRAME_WORDS = frozenset("""方面 总量 总额 数量 规模 人数 总数 数额 数目 多少 百分之几 百分之多少 几成 几倍 多少倍 上年 比上年 同比 什么 哪些 哪个 哪里 哪年 哪一年 怎么 怎样 如何 为什么 是否 有没有 一共 总共
+    是 有 为 的 了 吗 呢 报告 政府工作报告 工作报告 提出 提到 说 讲 指出 年份 时候 时间 数字 数据 情况
+    目标 预期 预期目标 计划 要求 安排 规划 实现 达到 完成 实际 今年 去年 明年 当年 全年 政府 国务院""".split())
 
 # Titles and forms of address that stand next to a person's name in a report.
-PERSON_TITLES = "书记|市长|县长|区长|省长|镇长|村长|主任|局长|厅长|部长|院长|校长|董事长|总经理|经理|主席|会长|队长|组长|专家|教授|医生|老师"
+PERSON_TITLES = ("书记|市长|县长|区长|省长|镇长|村长|主任|局长|厅长|部长|院长|校长|董事长|总经理|经理|主席|会长|队长"
+                 "|组长|专家|教授|医生|老师|总理|副总理|委员长|总书记|同志")
 PERSON_ADDRESSES = "同志|先生|女士"
-
-# What a count of people says they did: trained, sent, seconded, employed, treated. "How many
-# cadres were seconded" is not answered by 培训干部950人次, which counts people trained.
-PEOPLE_ACTIVITIES = {
-    "train": "培训|培养|轮训|实训|跟岗学习",
-    "send": "选派|派出|委派|派驻|选调|安排|输送|组织",
-    "second": "挂职",
-    "employ": "就业|务工|用工|岗位|转移",
-    "treat": "诊疗|手术|义诊|救治",
-    "visit": "考察|调研|参观|走访|来访|慰问",
-    "relocate": "搬迁|迁移|告别故土",
-}
-
-# The same in Chinese, and what marks a year as the first of a period.
-ASKS_START = r"开始|起|以来|始于|首次|第一次|从哪|何时开展"
-PERIOD_START = r"^(?:以来|起|开始|至今|以后)"
-
-# A question about what will happen, and what marks a sentence as stating a plan.
-ASKS_FUTURE = r"明年|明天|后天|将来|未来|今后|下一年|下个月|下周|打算|会不会|将会"
-STATES_PLAN = r"计划|将|预计|未来|今后|规划|目标|力争|打算|拟"
-
-# The milestones a year marks (see qa.language.english.MILESTONES).
-MILESTONES = {
-    "start": r"开工|开建|动工|开始|启动|奠基",
-    "finish": r"完工|竣工|建成|落成|通车|投产|投用|投入使用|开业|开通|完成|交付",
-}
-
-# The same in Chinese (qa.language.english.ASKS_NAME).
-ASKS_NAME = r"叫什么|叫做|名叫|名称|名字|口号|称为|称作"
-
-# A question about one unit or the average, and what marks a figure as per unit (亩均, 每户).
-ASKS_PER_UNIT = r"每户|每人|每家|每亩|每个|人均|户均|亩均|平均"
-STATES_PER_UNIT = r"每|人均|户均|亩均|年均|平均|均"
-
-# A question about one occasion or year, and what marks a figure as a running total.
-ASKS_SINGLE = r"单年|单次|最近一|最近的|当年|一年内"
-STATES_RUNNING_TOTAL = r"累计|共计|总计|合计|先后|一共|总共"
-
-# A question asking why, and what marks a sentence as stating a reason or purpose.
-ASKS_REASON = r"为什么|为何|什么原因|原因是什么|为啥"
-STATES_REASON = r"因为|由于|为了|旨在|以便|目的|原因|所以|因此|为此|从而"
-
-# A question about one year's figure, and what marks a figure as per year (年产, 每年).
-ASKS_PER_YEAR = r"每年|年均|一年多少|per year"
-STATES_PER_YEAR = r"每年|年均|全年|年产|年出口|年销售|年收入|年接待|年增收|年创收|年营业"
-
-# The same in Chinese, and what marks a figure as a part of a total.
-ASKS_PART = r"\d+[个名所家人项批]?[\u4e00-\u9fff]{0,6}(?:中|里)(?:有)?(?:多少|几)"
-STATES_PART = r"其中|中有|之中"

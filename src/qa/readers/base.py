@@ -21,7 +21,8 @@ class Block:
     the source (plain text keeps them; they help tell captions from paragraphs).
     ``heading_level`` is set when the format itself marks a heading (Markdown ``#``, Word
     heading styles, HTML ``<h1>``..``<h6>``); ``None`` leaves the decision to the layout
-    heuristics. ``page`` is the 1-based page of a PDF.
+    heuristics. ``page`` is the 1-based page of a PDF. ``bold`` marks a paragraph set in bold
+    throughout, which unstyled Word files use for headings.
     """
 
     text: str
@@ -29,6 +30,7 @@ class Block:
     heading_level: int | None = None
     page: int | None = None
     caption: bool | None = None  # True when the format marks a caption (e.g. <figcaption>)
+    bold: bool = False  # every run of text is bold (Word, HTML <b>/<strong>): a heading when short
 
 
 class Reader:

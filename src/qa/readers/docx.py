@@ -51,7 +51,7 @@ def _open(path: Path):
         import docx
     except ImportError:
         raise DocumentError("reading Word files needs the python-docx package "
-                            "(pip install 'report-qa[formats]')") from None
+                            "(reinstall report-qa: bash scripts/setup.sh)") from None
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
@@ -98,7 +98,20 @@ def _items(document):
 def _paragraph_item(paragraph):
     text = _clean(_paragraph_text(paragraph._p))
     kind, level = _style_kind(paragraph)
+    if kind is None and text and _all_bold(paragraph):
+        kind = "bold"
     return ("p", text, kind, level)
+
+
+def _all_bold(paragraph) -> bool:
+    """Whether every run with text is bold, directly or through its character or paragraph
+    style: unstyled reports set their headings so."""
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    if not runs:
+        return False
+    style_bold = bool(_safe_style(paragraph) is not None and _safe_style(paragraph).font.bold)
+    return all(run.bold or (run.bold is None and (style_bold or (run.style is not None and run.style.font.bold)))
+               for run in runs)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -226,6 +239,8 @@ def _blocks(items) -> list[Block]:
             blocks.append(Block(text, blank, heading_level=min(level + (1 if has_title else 0), 9)))
         elif kind == "caption":
             blocks.append(Block(text, blank, caption=True))
+        elif kind == "bold":
+            blocks.append(Block(text, blank, bold=True))
         else:
             blocks.append(Block(text, blank))
         blank = 0

@@ -87,7 +87,7 @@ def _open(path: Path):
         import pypdf.errors
     except ImportError:
         raise DocumentError("reading PDF files needs the pypdf package "
-                            "(pip install 'report-qa[formats]')") from None
+                            "(reinstall report-qa: bash scripts/setup.sh)") from None
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -13,7 +13,8 @@ import os
 import re
 from pathlib import Path
 
-from qa.language.english import ENGLISH_STOPWORDS, GLOSSARY, IRREGULAR
+from qa.language import glossary
+from qa.language.english import ENGLISH_STOPWORDS, IRREGULAR
 
 _WORD = re.compile(r"[a-z]+")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
@@ -187,11 +188,13 @@ class Dictionary:
         return sorted(names)
 
 
-def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
+def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary, corpus_text: str = "") -> dict:
     """JSON-ready bridge: English word -> [[Chinese word, weight], ...], best first.
 
     ``vocabulary`` maps the corpus's Chinese words to their frequency; only those words are
-    looked up, so the work grows with the corpus, not with the dictionary.
+    looked up, so the work grows with the corpus, not with the dictionary. The glossary's
+    terms (qa/language/data/glossary.toml) come first, in its order, where the corpus uses
+    them (as a word, or anywhere in ``corpus_text``: 城镇新增就业 is no single word).
     """
     targets: dict[str, dict[str, float]] = {}
     for chinese in vocabulary:
@@ -206,11 +209,11 @@ def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
             for key in keys:
                 slot = targets.setdefault(key, {})
                 slot[chinese] = max(slot.get(chinese, 0.0), 1.0 if " " in key else weight)
-    for english, chinese_words in GLOSSARY.items():
-        for chinese in chinese_words.split():
-            if chinese in vocabulary:
-                slot = targets.setdefault(english, {})
-                slot[chinese] = max(slot.get(chinese, 0.0), 1.0)
+    for english, chinese_words in glossary().english.items():
+        used = [zh for zh in chinese_words if zh in vocabulary or (len(zh) > 1 and zh in corpus_text)]
+        for order, chinese in enumerate(used):
+            slot = targets.setdefault(english, {})
+            slot[chinese] = 1.0 + (len(used) - order) / 100  # the glossary's order, before the dictionary's
     bridge = {}
     for word, options in targets.items():
         best = max(options.values())
@@ -218,7 +221,7 @@ def build_bridge(vocabulary: dict[str, int], dictionary: Dictionary) -> dict:
             ((zh, w) for zh, w in options.items() if w >= best * 0.5),
             key=lambda item: (-item[1], -vocabulary.get(item[0], 0), item[0]),
         )
-        bridge[word] = [[zh, round(w, 3)] for zh, w in ranked[:MAX_TARGETS]]
+        bridge[word] = [[zh, min(1.0, round(w, 3))] for zh, w in ranked[:MAX_TARGETS]]
     return {"words": bridge, "english": dictionary.english, "proper": dictionary.proper,
             "common_pinyin": dictionary.common_pinyin, "name_pinyin": dictionary.name_pinyin}
 

@@ -8,28 +8,38 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pathlib import PurePosixPath
+
+from qa.documents import passage_years, profile_documents, title_place_names
 from qa.retrieval.bridge import Dictionary, build_bridge
-from qa.retrieval.gazetteer import build_gazetteer
+from qa.retrieval.gazetteer import Gazetteer, build_gazetteer
 from qa.retrieval.tokenize import search_words, words_with_tags
+from qa.text import simplified
 from qa.types import Passage
 
 
 def derive_all(passages: list[Passage], cache_dir=None) -> dict[str, object]:
     """``cache_dir`` keeps the parsed CC-CEDICT between builds (it does not depend on the corpus)."""
-    tagged = [words_with_tags(p.text) for p in passages]
+    texts = [simplified(p.text) for p in passages]
+    tagged = [words_with_tags(text) for text in texts]
     vocabulary: Counter[str] = Counter()
-    for passage in passages:
-        vocabulary.update(search_words(passage.text))
+    for passage, text in zip(passages, texts):
+        vocabulary.update(search_words(text))
         if passage.section:
-            vocabulary.update(search_words(passage.section))
+            vocabulary.update(search_words(simplified(passage.section)))
     dictionary = Dictionary.load(cache_dir)
-    gazetteer = build_gazetteer(passages, tagged, dictionary.english_names, dictionary.is_common_word)
+    titles = list(dict.fromkeys(t for p in passages for t in (p.title or "", PurePosixPath(p.doc).stem)))
+    gazetteer = build_gazetteer(passages, tagged, dictionary.english_names, dictionary.is_common_word,
+                                extra_names=title_place_names(titles))
+    profiles = profile_documents(passages, Gazetteer(gazetteer))
     for entity in gazetteer["entities"]:
         for form in entity["forms"]:
             vocabulary[form] += 1
     return {
         "gazetteer": gazetteer,
-        "bridge": build_bridge(dict(vocabulary), dictionary),
+        "bridge": build_bridge(dict(vocabulary), dictionary, "\n".join(texts)),
+        "documents": {doc: profile.to_dict() for doc, profile in profiles.items()},
+        "passage_years": [passage_years(p, profiles.get(p.doc)) for p in passages],
         "vocabulary": {"words": sorted(vocabulary), "pinyin": _pinyin_index(vocabulary),
                        "transcript": _pinyin_transcript(passages)},
     }

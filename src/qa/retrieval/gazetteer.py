@@ -33,10 +33,21 @@ def pinyin_key(chinese: str) -> str:
     return "".join(lazy_pinyin(chinese)).lower().replace("ü", "v")
 
 
+_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节部分篇]|[（(]?[一二三四五六七八九十\d]+[）)、.．])\s*")
+MAX_BARE_NAME = 4  # a heading this short without an administrative suffix may be a name (湖北, 北京)
+
+
 def heading_names(heading: str) -> list[str]:
-    """The administrative names a heading is made of, outermost first."""
+    """The administrative names a heading is made of, outermost first: 山东省青岛市 -> 山东省,
+    青岛市; a short heading of Chinese alone (北京) is one name. A heading that is a phrase
+    (一、保持经济运行在合理区间) names nothing."""
+    heading = _NUMBERING.sub("", heading.strip())
     names = _ADMIN_NAME.findall(heading)
-    return names if "".join(names) == heading else [heading] if _CJK_ONLY.fullmatch(heading) else names
+    if names and "".join(names) == heading:
+        return names
+    if len(heading) <= MAX_BARE_NAME and _CJK_ONLY.fullmatch(heading) and not re.match(r"[一二三四五六七八九十第]", heading):
+        return [heading]
+    return []
 
 
 def _is_name(word: str, tag: str, is_common_word) -> bool:
@@ -50,20 +61,28 @@ def _is_name(word: str, tag: str, is_common_word) -> bool:
 
 
 def build_gazetteer(
-    passages: list[Passage], tagged: list[list[tuple[str, str]]], english_names, is_common_word
+    passages: list[Passage], tagged: list[list[tuple[str, str]]], english_names, is_common_word,
+    extra_names: list[str] = (),
 ) -> dict:
     """JSON-ready gazetteer: one entry per entity (keyed by its short form).
 
     ``tagged`` holds jieba's (word, tag) pairs for each passage's text; ``english_names``
     maps a Chinese word to the proper names CC-CEDICT gives it; ``is_common_word`` tells a
-    word the dictionary glosses only with common (lower-case) English words.
+    word the dictionary glosses only with common (lower-case) English words; ``extra_names``
+    are names found outside the passages (document titles and file names).
     """
     found: dict[str, set[str]] = {}
 
     def add(name: str) -> None:
-        if len(name) >= 2 and _CJK_ONLY.fullmatch(name):
-            found.setdefault(short_form(name), set()).add(name)
+        if len(name) < 2 or not _CJK_ONLY.fullmatch(name):
+            return
+        short = short_form(name)
+        if short != name and is_common_word(short):
+            return  # 经济区, 中心区: a common word with a suffix names a kind of area, no place
+        found.setdefault(short, set()).add(name)
 
+    for name in extra_names:  # names in document titles (湖北省政府工作报告)
+        add(name)
     for passage in passages:
         for name in heading_names(passage.section or ""):
             add(name)

@@ -48,8 +48,10 @@ class BM25:
             rows = entry[0] if rows is None else np.intersect1d(rows, entry[0], assume_unique=True)
         return np.arange(self.size) if rows is None else np.sort(rows)
 
-    def run(self, query: dict[str, float] | list[str], top_k: int = 50) -> list[tuple[int, float]]:
-        """(row, score) pairs, best first. ``query`` maps tokens to weights (or lists tokens)."""
+    def run(self, query: dict[str, float] | list[str], top_k: int = 50,
+            allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(row, score) pairs, best first. ``query`` maps tokens to weights (or lists tokens);
+        ``allowed``, a boolean mask over the rows, keeps the others out."""
         weights = Counter(query) if isinstance(query, list) else query
         scores = np.zeros(self.size, dtype=np.float32)
         touched = False
@@ -60,9 +62,13 @@ class BM25:
             rows, contribution, idf = entry
             scores[rows] += weight * idf * contribution
             touched = True
+        if allowed is not None:
+            scores[~allowed] = 0.0
         if not touched:
             return []
         k = min(top_k, int(np.count_nonzero(scores)))
+        if k == 0:
+            return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(r), float(scores[r])) for r in top]

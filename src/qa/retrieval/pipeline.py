@@ -1,21 +1,25 @@
-"""The retrieval pipeline: question -> analysis -> dense + lexical retrievers -> fusion -> rerank.
+"""The retrieval pipeline: question -> analysis -> scope -> dense + lexical retrievers -> fusion -> rerank.
+
+The **scope** narrows the corpus before anything is ranked, as a reader would: a question
+about 2019 reads the reports of 2019 (and of 2020, which reviews 2019) and the passages that
+name 2019; "the 2010 report" reads that document only. A year no report covers is said so
+instead of answered from another year.
 
 Candidates from both retrievers are fused by reciprocal rank, then re-scored with features
-that a plain similarity misses: whether the passage (with its section heading) names the
-places the question names, whether its section belongs to one of them (the donor's
-section), how many of the question's topic terms it holds, and whether it states a figure of
-the kind asked for.
+that a plain similarity misses: whether the passage (with its section heading and its
+document's own place) names the places the question names, how many of the question's
+subject terms it holds, whether it is about the asked year, and whether it states a figure
+of the kind asked for next to the subject.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from qa.figures import (count_closeness, counted_forms, counts_in_words, figures_of_kind, measures_outcome, near_terms,
-                        places_of_kind)
-from qa.language.chinese import FRAME_NOUNS
-from qa.language.english import NAME_HEADS
+import numpy as np
+
+from qa.documents import DocumentProfile
+from qa.figures import clause_bounds, figures_of_kinds
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
 from qa.retrieval.derive import transcript_runs
@@ -23,33 +27,28 @@ from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.gazetteer import Gazetteer, heading_names
 from qa.retrieval.lexical import BM25
 from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
-from qa.retrieval.tokenize import is_noun, lexical_tokens
+from qa.retrieval.tokenize import lexical_tokens
 from qa.store import IndexVersion
-from qa.units import QUANTITY_UNITS, unit_of
 from qa.text import normalize
 from qa.types import Passage
 
 POOL = 50  # candidates taken from each retriever before fusion
-# A question noun found in at most this share of passages names a particular thing (水厂),
-# not the report's common vocabulary (资金, 项目), which any answering sentence may word otherwise.
-RARE_NOUN_SHARE = 0.1
-MAX_THING_TAIL = 10  # characters a thing's name may run on past the place name it starts with
-# The last characters of names of things (学校, 产业园, 工程): from the kinds of named things.
-KIND_CHARACTERS = frozenset("".join(NAME_HEADS.values()).replace(" ", ""))
 
 
 @dataclass(frozen=True)
 class Weights:
     """How much each feature adds to the fused rank score (both on a 0..1 scale).
 
-    Defaults were chosen with `qa eval` on the tune split; override in qa.toml [retrieval].
+    Defaults were chosen with `qa eval` on the dev splits; override in qa.toml [retrieval].
     """
 
     fusion: float = 1.0
     names: float = 0.8
     section: float = 0.4
-    terms: float = 0.5
+    terms: float = 0.6
     figure: float = 0.3
+    year: float = 0.8
+    recent: float = 0.1  # no year asked: the latest report states the current figure
     dense_weight: float = 1.0  # relative weight of the dense ranking inside RRF
     lexical_weight: float = 1.0
 
@@ -69,12 +68,24 @@ class Candidate:
 
 
 @dataclass
+class Scope:
+    """The rows a question reads, and the years it is about."""
+
+    allowed: np.ndarray | None = None  # boolean mask over rows; None: the whole corpus
+    years: list[int] = field(default_factory=list)  # years the figures must be about
+    report_years: list[int] = field(default_factory=list)  # documents named by their year
+    missing: str | None = None  # why nothing in the corpus can answer (a year no report covers)
+
+
+@dataclass
 class RetrievalResult:
     question: str
     candidates: list[Candidate]
     analysis: QueryAnalysis | None = None
     names_meet: bool = True  # the question's names occur together in some passage
-    answer_figures: object = None  # text, analysis -> the figures or names that would answer
+    scope: Scope = field(default_factory=Scope)
+    documents: dict[str, DocumentProfile] = field(default_factory=dict)
+    passage_years: list[list[int]] = field(default_factory=list)
 
 
 class Pipeline:
@@ -94,11 +105,15 @@ class Pipeline:
         )
         transcript = version.derived.get("vocabulary", {}).get("transcript")
         self.analyzer.use_transcript(transcript, transcript_runs(passages) if transcript else [])
+        self.documents = {doc: DocumentProfile.from_dict(record)
+                          for doc, record in version.derived.get("documents", {}).items()}
+        self.passage_years = [list(years) for years in version.derived.get("passage_years", [[] for _ in passages])]
         self._by_id = {p.id: p for p in passages}
         self._contexts = [normalize(_context(p)) for p in passages]
         self._sections = [normalize(p.section or "") for p in passages]
         self._section_owners = [_section_owner(p.section) for p in passages]
-        self._rare_limit = max(1, int(len(passages) * RARE_NOUN_SHARE))
+        self._docs = [p.doc for p in passages]
+        self._recency = self._document_recency()
 
     def passage_by_id(self, passage_id: str) -> Passage | None:
         return self._by_id.get(passage_id)
@@ -106,26 +121,71 @@ class Pipeline:
     def run(self, question: str, embedder, k: int) -> RetrievalResult:
         analysis = self.analyzer.run(question)
         analysis.group_weights = [self._group_weight(g) for g in analysis.term_groups]
+        scope = self.scope(analysis)
+        result = RetrievalResult(question, [], analysis, self._names_meet(analysis), scope,
+                                 self.documents, self.passage_years)
+        if scope.missing:
+            return result
         vector = embedder.encode_queries([analysis.dense_text()])[0]
         pool = max(k, POOL)
-        dense_hits = self.dense.run(vector, pool)
-        lexical_hits = self.lexical.run(self._lexical_query(analysis), pool)
+        dense_hits = self._dense_hits(vector, pool, scope.allowed)
+        lexical_hits = self.lexical.run(self._lexical_query(analysis), pool, scope.allowed)
         fused = reciprocal_rank_fusion(
             [dense_hits, lexical_hits], [self.weights.dense_weight, self.weights.lexical_weight]
         )
         rows = list(fused)
-        dense_scores = dict(zip(rows, (self.version.vectors[rows] @ vector).tolist()))
+        dense_scores = dict(zip(rows, (self.version.vectors[rows] @ vector).tolist())) if rows else {}
         analysis.name_sections = self._sections_naming(analysis)
-        if analysis.lang == "zh" and analysis.qtype in ("amount", "count", "year"):
-            analysis.topic_nouns = (self._rare_nouns(analysis, [w for w, tag in analysis.tagged_words if tag == "n"])
-                                    + self._things_named_from(analysis))
-        elif analysis.lang == "en":
-            analysis.topic_nouns = (self._rare_nouns(analysis, [w for w in analysis.typed_terms if is_noun(w)])
-                                    + self._typed_chinese_things(analysis))
         best_fused = max(fused.values()) if fused else 1.0
-        candidates = [self._score(row, fused[row] / best_fused, dense_scores, analysis) for row in rows]
+        candidates = [self._score(row, fused[row] / best_fused, dense_scores, analysis, scope) for row in rows]
         candidates.sort(key=lambda c: (-c.score, c.row))
-        return RetrievalResult(question, candidates, analysis, self._names_meet(analysis), self.answer_figures)
+        result.candidates = candidates
+        return result
+
+    # -- scope ----------------------------------------------------------------------------
+
+    def scope(self, analysis: QueryAnalysis) -> Scope:
+        asked = analysis.years
+        dated = [p.year for p in self.documents.values() if p.year is not None]
+        years = list(asked.about)
+        if not years and not asked.reports and asked.relative is not None and dated:
+            years = [max(dated) + asked.relative]  # "last year": against the latest report
+        scope = Scope(years=years, report_years=list(asked.reports))
+        if asked.reports:
+            docs = {d for d, p in self.documents.items() if p.year in asked.reports}
+            if not docs:
+                scope.missing = "no report of " + ", ".join(map(str, asked.reports)) + " is in the corpus"
+                return scope
+            scope.allowed = np.array([doc in docs for doc in self._docs], dtype=bool)
+            return scope
+        if years:
+            wanted = set(years)
+            docs = {d for d, p in self.documents.items() if p.about_years & wanted}
+            mask = np.array([doc in docs or bool(wanted & set(named))
+                             for doc, named in zip(self._docs, self.passage_years)], dtype=bool)
+            if not mask.any():
+                scope.missing = "the reports say nothing about " + ", ".join(map(str, years))
+                return scope
+            scope.allowed = mask
+        return scope
+
+    def _dense_hits(self, vector: np.ndarray, pool: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        if allowed is None:
+            return self.dense.run(vector, pool)
+        rows = np.flatnonzero(allowed)
+        scores = self.version.vectors[rows] @ vector
+        top = np.argsort(-scores, kind="stable")[:pool]
+        return [(int(rows[i]), float(scores[i])) for i in top]
+
+    def _document_recency(self) -> dict[str, float]:
+        """Each dated document's place between the oldest (0) and the latest (1) report."""
+        years = [p.year for p in self.documents.values() if p.year is not None]
+        if len(set(years)) < 3:
+            return {}
+        low, high = min(years), max(years)
+        return {d: (p.year - low) / (high - low) for d, p in self.documents.items() if p.year is not None}
+
+    # -- scoring --------------------------------------------------------------------------
 
     def _lexical_query(self, analysis: QueryAnalysis) -> dict[str, float]:
         query: dict[str, float] = {}
@@ -139,12 +199,16 @@ class Pipeline:
                 query[token] = max(query.get(token, 0.0), weight)
         return query
 
-    def _score(self, row: int, fusion: float, dense: dict[int, float], analysis) -> Candidate:
+    def _score(self, row: int, fusion: float, dense: dict[int, float], analysis: QueryAnalysis,
+               scope: Scope) -> Candidate:
         """``fusion``: the row's fused rank score relative to the best one (0..1]."""
         w = self.weights
         context, section = self._contexts[row], self._sections[row]
         names = analysis.names
-        named = [n for n, forms in zip(names, analysis.normal_forms) if any(f in context for f in forms)]
+        profile = self.documents.get(self._docs[row])
+        own_places = set(profile.places) if profile else set()
+        named = [n for n, forms in zip(names, analysis.normal_forms)
+                 if n.entity in own_places or any(f in context for f in forms)]
         # A name the passage does not give but its section does elsewhere counts half: the
         # section about one donor's support names the place supported once, not in every line.
         in_section = [n for n in names if section and n not in named and section in analysis.name_sections[n.entity]]
@@ -155,91 +219,66 @@ class Pipeline:
             "section": self._section_match(row, analysis),
             "terms": term_coverage(analysis, context),
             "figure": self._figure_match(passage.text, analysis),
+            "year": self._year_match(row, scope, analysis.stance),
+            "recent": 0.0 if scope.years or scope.report_years else self._recency.get(self._docs[row], 0.0),
         }
         score = sum(getattr(w, key) * value for key, value in features.items())
         return Candidate(row, passage, score, dense=float(dense[row]), features=features)
+
+    def _year_match(self, row: int, scope: Scope, stance: str | None) -> float:
+        """How surely the passage is about an asked year: 1 when it names the year; else by
+        its document, whose own year is the year its targets are for and whose review year
+        (the year before, for a report reviewing it) the year its results are of. A target
+        question prefers the first, any other question the second."""
+        if not scope.years:
+            return 0.0
+        named = set(self.passage_years[row]) if row < len(self.passage_years) else set()
+        wanted = set(scope.years)
+        if named & wanted:
+            return 1.0
+        profile = self.documents.get(self._docs[row])
+        if profile is None or not profile.about_years & wanted:
+            return 0.0
+        plans = profile.year in wanted
+        reviews = profile.review_year in wanted and profile.review_year != profile.year
+        preferred = plans if stance == "target" else (reviews or profile.review_year == profile.year)
+        if preferred:
+            return 0.8 if not named else 0.4
+        return 0.4 if not named else 0.2
 
     def _section_match(self, row: int, analysis: QueryAnalysis) -> float:
         """1 when the section belongs to one of the question's names: 青岛 for the heading
         山东省青岛市, not 山东, the region around it, which other sections share."""
         owner = self._section_owners[row]
-        return 1.0 if any(f in owner for f in analysis.flat_forms) else 0.0
+        return 1.0 if owner and any(f in owner for f in analysis.flat_forms) else 0.0
 
     def _figure_match(self, text: str, analysis: QueryAnalysis) -> float:
-        """1 when the text states the asked kind of figure next to a topic word of the
-        question, 0.5 when it states one elsewhere."""
-        figures = self.answer_figures(text, analysis)
+        """1 when the text states a figure of an accepted kind in a clause with a subject
+        term of the question, 0.5 when it states one elsewhere."""
+        if not analysis.asks_figure:
+            return 0.0
+        figures = figures_of_kinds(text, frozenset(analysis.accepts))
         if not figures:
             return 0.0
-        return 1.0 if any(near_terms(text, f, analysis.terms) for f in figures) else 0.5
-
-    def answer_figures(self, text: str, analysis: QueryAnalysis):
-        """What would answer the question in this text: figures of the asked kind, or names
-        of the asked administrative level ("which county")."""
-        if analysis.qtype == "name" and analysis.place_suffix:
-            return places_of_kind(text, analysis.place_suffix, self.gazetteer, set(analysis.entities))
-        figures = figures_of_kind(text, analysis.qtype, analysis.terms, analysis.unit)
-        if analysis.qtype == "amount":  # output answers output questions, and only those
-            figures = [f for f in figures if measures_outcome(text, f) == analysis.asks_outcome]
-            if analysis.counted_terms:  # "how much citrus": a quantity of it answers too (300多吨)
-                figures += [f for f in figures_of_kind(text, "count", analysis.terms) if unit_of(f.text) in QUANTITY_UNITS]
-        if analysis.qtype == "count" and not analysis.unit:
-            figures += counts_in_words(text, analysis.counted_terms)
-        if analysis.counted_terms:  # "how many cadres": the figure whose clause names 干部, nearest first
-            counted = counted_forms(analysis.counted_terms)
-            figures.sort(key=lambda f: count_closeness(text, f, counted))
-        return figures
-
-    def _rare_nouns(self, analysis: QueryAnalysis, nouns_given: list[str]) -> list[str]:
-        """Of the nouns the question gives, those few passages hold (see RARE_NOUN_SHARE)."""
-        forms = analysis.flat_forms
-        return [word for word in dict.fromkeys(nouns_given)
-                if len(word) >= 2 and word not in FRAME_NOUNS and word in self.analyzer.vocabulary
-                and not any(word in form or form in word for form in forms)
-                and self._is_rare(word)]
-
-    def _typed_chinese_things(self, analysis: QueryAnalysis) -> list[str]:
-        """Chinese an English question types that few passages hold (武汉路 in "武汉路 in
-        zigui cost how much"): the answer must name it too. Runs the corpus never holds, or
-        that are a name's own form, are left out."""
-        forms = analysis.flat_forms
-        typed = re.findall(r"[\u4e00-\u9fff]{3,}", analysis.text) + analysis.spelled_things
-        return [run for run in dict.fromkeys(typed) if not any(run in form for form in forms) and self._is_rare(run)]
-
-    def _things_named_from(self, analysis: QueryAnalysis) -> list[str]:
-        """Names of things that begin with a name the question gives: 海沧希望小学 for 海沧.
-        The longest run of the question from the name on that the corpus holds, when it ends
-        in a name's kind character (学, 园, 程) and holds no other name: the thing asked
-        about, which the answering sentence must name too."""
-        forms = analysis.flat_forms
-        things = []
-        for form in forms:
-            at = analysis.text.find(form)
-            if at < 0:
-                continue
-            longest = None
-            for end in range(at + len(form) + 2, min(len(analysis.text), at + len(form) + MAX_THING_TAIL) + 1):
-                run = analysis.text[at:end]
-                if not re.fullmatch(r"[\u4e00-\u9fff]+", run) or not self._rows_containing(run):
-                    break
-                if run[-1] in KIND_CHARACTERS and not any(f in run[len(form):] for f in forms):
-                    longest = run
-            if longest and self._is_rare(longest):
-                things.append(longest)
-        return things
-
-    def _is_rare(self, text: str) -> bool:
-        """Whether some passages hold the text, but no more than RARE_NOUN_SHARE of them."""
-        return 0 < len(self._rows_containing(text)) <= self._rare_limit
+        normal = normalize(text)
+        terms = [t for group, _w in analysis.subject_groups for t in group]
+        for figure in figures:
+            start, end = clause_bounds(text, figure.start)
+            clause = normal[start:end]
+            if any(t in clause for t in terms):
+                return 1.0
+        return 0.5
 
     def _group_weight(self, group: dict[str, float]) -> float:
-        """How telling a question word is: the rarest corpus term it stands for (BM25 idf)."""
-        best = 0.0
+        """How telling a question word is: the BM25 idf of its commonest rendering in the
+        corpus (a loose gloss with one rare sense must not outweigh the subject)."""
+        weights = []
         for term in group:
             tokens = lexical_tokens(term)
-            if tokens:
-                best = max(best, sum(self.lexical.idf(t) for t in tokens) / len(tokens))
-        return best
+            idf = sum(self.lexical.idf(t) for t in tokens) / len(tokens) if tokens else 0.0
+            if idf > 0:
+                weights.append(idf)
+        return min(weights) if weights else 0.0
 
     def _sections_naming(self, analysis: QueryAnalysis) -> dict[str, set[str]]:
         """Entity -> the (normalised) section headings whose passages name it."""
@@ -251,8 +290,8 @@ class Pipeline:
         }
 
     def _names_meet(self, analysis: QueryAnalysis) -> bool:
-        """Whether one passage (with its section heading) names every place the question names.
-        The lexical index narrows the rows to check, so this stays fast on large corpora."""
+        """Whether one passage (with its section heading and its document's place) names
+        every place the question names. The lexical index narrows the rows to check."""
         entities = analysis.names
         if len(entities) < 2:
             return True
@@ -261,10 +300,15 @@ class Pipeline:
             rows = set()
             for form in name.forms:
                 rows.update(self._rows_containing(form))
+            rows.update(r for r, doc in enumerate(self._docs)
+                        if name.entity in (self.documents[doc].places if doc in self.documents else ()))
             common = rows if common is None else common & rows
             if not common:
                 return False
         return True
+
+    def rows_containing(self, text: str) -> list[int]:
+        return self._rows_containing(text)
 
     def _rows_containing(self, text: str) -> list[int]:
         normal = normalize(text)

@@ -1,7 +1,21 @@
-"""Question analysis: language, names, Chinese search terms, and what kind of answer is asked.
+"""Question analysis: the question's frame, read the same way for any corpus of reports.
 
-Everything here reads the data derived at index time (gazetteer, bridge, vocabulary); no
-rule names a place or a figure of any particular report.
+The frame holds what a reader would fill in before looking anything up:
+
+- **kind**: what the answer is — ``amount`` (how much money, how large a total), ``count``
+  (how many, with a measure word), ``number`` (a figure of any kind: 多少, "what was the GDP"),
+  ``rate`` (a growth rate, a share, a percentage), ``when`` (a year or date), ``person``,
+  ``name`` (which place or thing), ``what`` (what was done or decided);
+- **stance**: whether the question asks for a target the report sets ("the growth target",
+  预期目标) or for what was achieved; None when it does not say;
+- **subject**: the Chinese terms for what the question is about, one group per question word
+  (GDP -> 国内生产总值 | 地区生产总值, from the glossary, CC-CEDICT and the corpus's own words);
+- **places** (the corpus's names, matched exactly, fuzzily or in pinyin) and the places the
+  reports never mention; **years** asked about, and reports named by their year;
+- the **unit** asked for (多少万人, "in tonnes").
+
+Everything here reads the data derived at index time (gazetteer, bridge, vocabulary) and the
+language data in :mod:`qa.language`; no rule names a place or a figure of any report.
 """
 
 from __future__ import annotations
@@ -11,15 +25,14 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from qa.activities import asked_activities, asked_milestones
+from qa.language import english_unit_words, glossary, units
 from qa.language import chinese, english
-from qa.language.english import (ADMIN_WORDS, ENGLISH_STOPWORDS, MONEY_WORDS, NAME_HEADS, NUMERALS,
-                                  PEOPLE_NOUNS, PERSON_ROLES, PERSON_VERBS, PLACE_KINDS, QUANTITY_FRAME, QUANTITY_NOUNS)
+from qa.language.english import ADMIN_WORDS, ENGLISH_STOPWORDS
 from qa.retrieval.bridge import Bridge, english_forms
 from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch, pinyin_key
-from qa.retrieval.tokenize import is_noun, search_words, words_with_tags
-from qa.text import is_chinese, normalize, normalize_spaces
-from qa.units import COUNT_UNITS, DIMENSION_UNITS, ENGLISH_UNITS, GROUP_NOUNS, LONGEST_FIRST
+from qa.retrieval.tokenize import search_words, words_with_tags
+from qa.text import is_chinese, normalize, normalize_spaces, simplified
+from qa.timeframe import AskedYears, asked_years
 
 # A Latin word made only of pinyin syllables (a romanised Chinese name, maybe misspelt).
 _PINYIN = re.compile(
@@ -28,13 +41,22 @@ _PINYIN = re.compile(
 )
 # A Latin word; pinyin's apostrophe joins syllables before a, e, o (Pu'an, Xi'an), while an
 # English possessive (Dalian's) stays apart.
-_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’](?=[aeoAEO][a-z])[A-Za-z]+)*")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&]*(?:['’](?=[aeoAEO][a-z])[A-Za-z]+)*")
 FUZZY_MIN_SCORE = 80  # OSA similarity (0-100) for a misspelt name: one edit in five letters
 FUZZY_MIN_SCORE_LONG = 75  # two edits in eight letters or more ("Jiangsoo")
-ASKS_SEVERAL = re.compile(f"{english.ASKS_SEVERAL}|{chinese.ASKS_SEVERAL}")
-ASKS_TOTAL = re.compile(f"{english.ASKS_TOTAL}|{chinese.ASKS_TOTAL}")
 TRANSCRIPT_CACHE_SIZE = 4096  # words whose places in the pinyin transcript are remembered
-_NUMBERED_SCHOOL = re.compile(rf"\b(?:no\.?|number) ?({'|'.join(NUMERALS)}) (middle|high|secondary|primary) school\b")
+FRAME_WEIGHT = 0.3  # a term of the question's frame (目标, 增长) helps search, not the subject
+# Figure kinds each question kind accepts, with how well (see qa.answering.features).
+ACCEPTS = {
+    "amount": {"money": 1.0, "quantity": 0.8, "count": 0.5, "people": 0.5},
+    "count": {"count": 1.0, "people": 1.0, "quantity": 1.0, "money": 0.3},
+    "number": {"money": 1.0, "count": 1.0, "people": 1.0, "quantity": 1.0, "percent": 0.8, "points": 0.7,
+               "multiple": 0.7},
+    "rate": {"percent": 1.0, "points": 1.0, "multiple": 0.8},
+    "when": {"year": 1.0, "date": 1.0},
+}
+FIGURE_KINDS = frozenset(ACCEPTS)
+GENERIC_MEASURE_WORDS = frozenset("个")  # 多少个干部: counts anything, asks for no unit  # question kinds answered by a figure
 
 
 @dataclass
@@ -42,67 +64,44 @@ class QueryAnalysis:
     question: str  # as asked
     text: str  # normalised: NFKC, simplified characters
     lang: str  # "zh" or "en"
-    qtype: str  # amount | count | year | name | other
+    kind: str  # amount | count | number | rate | when | person | name | what
+    stance: str | None = None  # "target" | "outcome" | None
     names: list[NameMatch] = field(default_factory=list)  # known names, in question order
-    # Names the corpus never mentions, and terms a Chinese question types in Latin letters (GDP)
-    # that it never uses.
+    # Names the corpus never mentions, and abbreviations a Chinese question types in Latin
+    # letters that neither the corpus nor the glossary knows.
     unknown_names: list[str] = field(default_factory=list)
     terms: dict[str, float] = field(default_factory=dict)  # Chinese search terms -> weight
-    # Alternatives for one question word count once ("build" -> 建设 | 建成 | 搭建).
+    # Alternatives for one question word count once ("GDP" -> 国内生产总值 | 地区生产总值).
     term_groups: list[dict[str, float]] = field(default_factory=list)
     group_weights: list[float] = field(default_factory=list)  # set by the pipeline (idf)
+    frame_groups: list[bool] = field(default_factory=list)  # the group is the question's frame
     name_sections: dict[str, set[str]] = field(default_factory=dict)  # set by the pipeline
-    unit: str | None = None  # the counting unit a Chinese question asks for (多少名 -> 名)
-    counted_known: bool = True  # what "how many" counts is something the corpus talks about
-    counted_required: list[str] = field(default_factory=list)  # all must be in the answer
-    # Rare nouns of a Chinese figure question (二水厂's 水厂): the answering sentence must hold
-    # them, or a donor's total would answer what one project cost. Set by the pipeline.
-    topic_nouns: list[str] = field(default_factory=list)
-    # Corpus words an English question gives exactly: typed in Chinese (新能源) or in pinyin
-    # (mihoutao -> 猕猴桃). Unlike translations, they say precisely what is asked about.
-    typed_terms: list[str] = field(default_factory=list)
-    # Corpus text an English question spells in pinyin that no word list holds (茶店子).
-    spelled_things: list[str] = field(default_factory=list)
-    # Chinese words for what a "how many" / "how much" question counts or measures (学校 for
-    # "how many schools"); an answering sentence must hold one. Empty: units, money, unknown.
-    # For "which hospital" questions, what kind of thing is asked for (医院).
-    counted_terms: list[str] = field(default_factory=list)
-    # For "what is the building called": the last character of names of that kind (楼).
-    kind_heads: list[str] = field(default_factory=list)
-    place_suffix: str | None = None  # "which county" asks for a name ending in 县
-    # "Besides the welfare home, what else": Chinese terms for what the answer is not.
-    excluded_terms: list[str] = field(default_factory=list)
-    asks_total = False  # "in total", 一共: a running total (累计, 共计) answers best
-    # Years a figure question is limited to ("in 2016 alone", 2023年…多少): a running total
-    # since 1992 does not answer them. "Since 2016" / 2016年以来 is not a limit.
-    period_years: list[str] = field(default_factory=list)
-    asks_several = False  # "which towns", 哪些: a sentence listing several answers best
-    asks_person = False  # "the name of the official who…", "who was the mayor": a person's name
-    asks_designation = False  # "what is it called", 叫什么: a name, quoted or of the asked kind
-    asks_future = False  # "how much will X give next year", 明年: only a stated plan answers
-    asks_reason = False  # "why", 为什么: only a sentence stating a reason or purpose answers
-    asks_per_unit = False  # "per household", 每户, "on average": only a figure per unit answers
-    asks_single = False  # "the most recent fair alone", 单年: a running total does not answer
-    asks_per_year = False  # "each year", 每年: only a figure stated per year (年产, 每年) answers
-    asks_part = False  # "of the 38 cadres, how many…": only a part singled out (其中) answers
-    # What people are counted for (trained, sent…) and which milestone a "when" question asks
-    # about (work began, work finished), read once (qa.activities).
-    activities: set[str] = field(default_factory=set)
-    milestones: set[str] = field(default_factory=set)
-    asks_start = False  # "since when", "when did X start": the first year of a period answers
-    # "How many patients were treated": people the reports count only by the activity (诊疗).
-    counted_by_activity = False
-    # "How much revenue": the question asks for output, sales or income, not money given.
-    asks_outcome: bool = False
-    content_words: int = 0  # topic words in the question (not names, not question frame)
+    years: AskedYears = field(default_factory=lambda: AskedYears([], []))
+    unit: str | None = None  # a unit the question asks in (多少万人 -> 人, "in tonnes" -> 吨)
+    content_words: int = 0  # subject words in the question (not names, not question frame)
     bridged_words: int = 0  # of those, how many found a Chinese term in the corpus
+    typed_terms: list[str] = field(default_factory=list)  # corpus words typed in Chinese or pinyin
+    money: bool = False  # the question asks for a sum of money (多少钱, "how much did it cost")
+    yearly: bool = False  # the question asks for one year's figure (每年, "per year"), not a running total
+    counted_groups: list[int] = field(default_factory=list)  # term groups naming what a count counts
+    counted_unknown: list[str] = field(default_factory=list)  # counted words the corpus has no term for
 
     @property
     def entities(self) -> list[str]:
         return [n.entity for n in self.names]
 
+    @property
+    def asks_figure(self) -> bool:
+        return self.kind in FIGURE_KINDS
+
+    @property
+    def accepts(self) -> dict[str, float]:
+        if self.money and self.kind in ("amount", "number"):
+            return {"money": 1.0}
+        return ACCEPTS.get(self.kind, {})
+
     # Normalised spellings, computed once per question: every candidate passage is checked
-    # against them, and re-normalising per passage was a good part of the re-scoring time.
+    # against them.
     @functools.cached_property
     def normal_forms(self) -> list[tuple[str, ...]]:
         """Each name's spellings, normalised, in the order of ``names``."""
@@ -110,28 +109,28 @@ class QueryAnalysis:
 
     @functools.cached_property
     def flat_forms(self) -> list[str]:
-        """Every normalised spelling of every name, in one list."""
         return [form for forms in self.normal_forms for form in forms]
 
     @functools.cached_property
     def normal_groups(self) -> list[tuple[str, ...]]:
-        """Each term group's terms, normalised, in the order of ``term_groups``."""
         return [tuple(normalize(t) for t in group) for group in self.term_groups]
 
     @functools.cached_property
+    def subject_groups(self) -> list[tuple[tuple[str, ...], float]]:
+        """The subject's term groups (not the frame), normalised, with their weights."""
+        weights = self.group_weights or [1.0] * len(self.term_groups)
+        frame = self.frame_groups or [False] * len(self.term_groups)
+        return [(g, w) for g, w, f in zip(self.normal_groups, weights, frame) if not f and w > 0]
+
+    @functools.cached_property
     def tagged_words(self) -> list[tuple[str, str]]:
-        """jieba's (word, part-of-speech) pairs for the question, tagged once: the analysis
-        and the pipeline both read them."""
         return words_with_tags(self.text)
 
     def dense_text(self) -> str:
-        """The question with its names and topic words added in Chinese, for the encoder."""
-        # One term per question word (its best translation): the alternatives ("build" ->
-        # 建设 | 建成 | 搭建) add encoder time, not meaning; lexical search still uses them all.
+        """The question with its names and subject words added in Chinese, for the encoder."""
         best = [next(iter(group)) for group in self.term_groups if group and next(iter(group.values())) >= 1.0]
         extra = [n.forms[-1] for n in self.names] + best
         extra = [t for t in dict.fromkeys(extra) if t not in self.text]
-        # A term inside another added term (园区 in 工业园区) adds nothing but encoder time.
         addition = " ".join(t for t in extra if not any(t != other and t in other for other in extra))
         return f"{self.text} {addition}".strip()
 
@@ -145,71 +144,145 @@ class QueryAnalyzer:
         self.pinyin_words = pinyin_words or {}
         self.transcript: str | None = None  # the corpus in toneless pinyin, if stored
         self.transcript_runs: list[str] = []  # the Chinese runs it spells, in order
-        # word -> (offset, syllables) of each place the transcript spells it: a word is looked
-        # up for unknown names and again for topic terms, and each lookup scans the corpus.
         self._transcript_cache: dict[str, tuple[tuple[int, int], ...]] = {}
-        self._converter = None
         self._lock = threading.Lock()
+        self._glossary = glossary()
 
     def to_simplified(self, text: str) -> str:
-        with self._lock:
-            if self._converter is None:
-                from opencc import OpenCC
-
-                self._converter = OpenCC("t2s")
-        return self._converter.convert(text)
+        return simplified(text)
 
     def run(self, question: str) -> QueryAnalysis:
-        text = self.to_simplified(normalize_spaces(question))
-        text = re.sub(r"\b(" + "|".join(english.SHORTHAND) + r")\b", lambda m: english.SHORTHAND[m.group(1)], text)
+        text = simplified(normalize_spaces(question))
+        text = re.sub(r"\b(" + "|".join(map(re.escape, english.SHORTHAND)) + r")\b",
+                      lambda m: english.SHORTHAND[m.group(1).lower()], text, flags=re.IGNORECASE)
         lang = "zh" if is_chinese(text) else "en"
-        analysis = QueryAnalysis(question, text, lang, self._question_type(text, lang))
-        analysis.unit = _asked_unit(text) if analysis.qtype == "count" else None
-        chinese_names = self.gazetteer.find_chinese(text)
+        analysis = QueryAnalysis(question, text, lang, _question_kind(text, lang))
+        analysis.stance = _stance(text)
+        analysis.yearly = bool(re.search(english.ASKS_YEARLY, text.lower()) or re.search(chinese.ASKS_YEARLY, text))
+        analysis.money = bool(re.search(english.ASKS_MONEY, text.lower()) or re.search(chinese.ASKS_MONEY, text))
+        analysis.years = asked_years(text)
+        analysis.unit = _asked_unit(text)
+        chinese_names = [n for n in self.gazetteer.find_chinese(text) if n.entity not in self._glossary.scope_chinese]
         latin_names, leftovers = self._latin_names(text)
         analysis.names = _in_order(text, chinese_names + latin_names)
         analysis.unknown_names = self._unknown_latin(text, leftovers) + self._unknown_chinese(text, analysis)
         self._add_terms(analysis, leftovers)
-        analysis.excluded_terms = self._excluded(text)
-        analysis.asks_total = bool(ASKS_TOTAL.search(text.lower()))
-        analysis.asks_future = _asks(text, english.ASKS_FUTURE, chinese.ASKS_FUTURE)
-        analysis.asks_reason = _asks(text, english.ASKS_REASON, chinese.ASKS_REASON)
-        analysis.asks_per_unit = _asks(text, english.ASKS_PER_UNIT, chinese.ASKS_PER_UNIT)
-        analysis.asks_single = _asks(text, english.ASKS_SINGLE, chinese.ASKS_SINGLE)
-        analysis.asks_per_year = _asks(text, english.ASKS_PER_YEAR, chinese.ASKS_PER_YEAR)
-        analysis.asks_part = _asks(text, english.ASKS_PART, chinese.ASKS_PART)
-        analysis.asks_start = _asks(text, english.ASKS_START, chinese.ASKS_START)
-        analysis.activities, analysis.milestones = asked_activities(text), asked_milestones(text)
-        if analysis.qtype in ("amount", "count"):
-            analysis.period_years = _period_years(text)
-        if analysis.qtype == "count":
-            self._check_counted(analysis)
-        if analysis.qtype == "amount":
-            self._check_measured(analysis)
-            analysis.asks_outcome = _asks_outcome(analysis)
-        if analysis.qtype == "name":
-            analysis.place_suffix = _asked_place_kind(text)
-            self._check_named(analysis)
-            analysis.asks_several = bool(ASKS_SEVERAL.search(text.lower()))
         return analysis
 
-    # -- question type --------------------------------------------------------------------
+    # -- search terms ---------------------------------------------------------------------
 
-    @staticmethod
-    def _question_type(text: str, lang: str) -> str:
-        lowered = text.lower()
-        patterns = chinese.QUESTION_TYPES if lang == "zh" else english.QUESTION_TYPES
-        for qtype, pattern in patterns:
-            if re.search(pattern, lowered):
-                return qtype
-        # Mixed questions: a Chinese question word in an English sentence, and the reverse.
-        other = english.QUESTION_TYPES if lang == "zh" else chinese.QUESTION_TYPES
-        for qtype, pattern in other:
-            if re.search(pattern, lowered):
-                return qtype
-        return "other"
+    def _add_terms(self, analysis: QueryAnalysis, leftovers: list[str]) -> None:
+        groups: list[tuple[dict[str, float], bool, tuple[str, ...]]] = []  # (terms, is the frame, words)
+        has_chinese = bool(re.search(r"[\u4e00-\u9fff]", analysis.text))
+        if has_chinese:
+            groups += self._chinese_groups(analysis)
+        content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS
+                   and w not in self._glossary.scope_english and not w.isdigit() and len(w) > 1]
+        analysis.content_words += len(content)
+        if analysis.lang == "zh":  # 库区去年的GDP: an abbreviation typed in capitals on purpose
+            acronyms = {w.lower() for w in re.findall(r"(?<![A-Za-z])[A-Z]{2,}[0-9.]*(?![A-Za-z])", analysis.question)}
+            analysis.unknown_names += [w for w in content if w in acronyms and not self._word_terms(w)]
+        analysis.typed_terms = [t for group, _frame, _words in groups for t in group] + [
+            zh for w in content if w in self.pinyin_words and not self.bridge.is_english(w) for zh in self.pinyin_words[w]]
+        at = 0
+        for size, options in self._translated_runs(content):
+            if not options and content[at] not in self.pinyin_words:
+                spelled = self.spelled_in_corpus(content[at])  # a name the corpus spells (茶店子)
+                options = [(zh, 1.0) for zh in spelled]
+            if options:
+                analysis.bridged_words += size
+                words = content[at:at + size]
+                groups.append((dict(options), all(_is_frame_word(w) for w in words), tuple(words)))
+            at += size
+        forms = [form for name in analysis.names for form in name.forms]
+        kept: list[dict[str, float]] = []
+        frame: list[bool] = []
+        sources: list[tuple[str, ...]] = []
+        for group, is_frame, words in groups:
+            group = {t: w for t, w in group.items() if not any(t in form for form in forms)}
+            if group and group not in kept:
+                kept.append(group)
+                frame.append(is_frame or all(t in chinese.FRAME_WORDS for t in group))
+                sources.append(words)
+        analysis.term_groups, analysis.frame_groups = kept, frame
+        self._find_counted(analysis, sources, content)
+        terms: dict[str, float] = {}
+        for group, is_frame in zip(kept, frame):
+            for term, weight in group.items():
+                terms[term] = max(terms.get(term, 0.0), weight * (FRAME_WEIGHT if is_frame else 1.0))
+        analysis.terms = terms
 
-    # -- names ----------------------------------------------------------------------------
+    def _find_counted(self, analysis: QueryAnalysis, sources: list[tuple[str, ...]], content: list[str]) -> None:
+        """What a count question counts ("how many schools", 多少家企业): the term groups its
+        counted words gave, and the counted words the corpus has no term for."""
+        if analysis.kind != "count":
+            return
+        unit_words = set(english_unit_words()) | {u.chinese for u in units()}
+        counted = [w for w in _counted_words(analysis.text) if w not in unit_words]  # the unit is asked apart
+        if not counted:
+            return
+        for i, words in enumerate(sources):
+            if any(w in counted or any(w in c or c in w for c in counted if not c.isascii()) for w in words):
+                analysis.counted_groups.append(i)
+        if analysis.counted_groups:
+            return
+        covered = {w for words in sources for w in words}
+        # A misspelt word ("enterprizes") says nothing of what the reports hold.
+        analysis.counted_unknown = [w for w in counted if w.isascii() and w in content and w not in covered
+                                    and w not in self.pinyin_words and self.bridge.is_english(w)]
+
+    def _chinese_groups(self, analysis: QueryAnalysis) -> list[tuple[dict[str, float], bool, tuple[str, ...]]]:
+        """Term groups from the Chinese words of the question: each corpus word (and the
+        glossary's other names for it), longest words first so that 国内生产总值 is one
+        subject, not 国内 + 生产 + 总值."""
+        groups: list[tuple[dict[str, float], bool]] = []
+        text = analysis.text
+        synonyms = self._glossary.chinese
+        covered: list[tuple[int, int]] = []
+        glossed: set[str] = set()  # the question's words the glossary gave terms for
+        for key in sorted(synonyms, key=len, reverse=True):  # glossary terms first: 赤字率, GDP
+            for match in re.finditer(re.escape(key), text, flags=re.IGNORECASE):
+                if any(s <= match.start() < e for s, e in covered):
+                    continue
+                covered.append(match.span())
+                glossed.add(match.group(0))
+                options = {t: 0.9 for t in synonyms[key]}
+                if key in self.vocabulary or key.lower() not in options:
+                    options = {key: 1.0, **options} if not key.isascii() else options
+                groups.append((options, False, (key,)))
+        words = [w for w in search_words(text)]
+        seen: set[str] = set()
+        for word in sorted(dict.fromkeys(words), key=len, reverse=True):
+            at = text.find(word)
+            if word in seen or any(s <= at < e for s, e in covered) and at >= 0:
+                continue
+            if word not in self.vocabulary and not any(word in t for t in self.vocabulary if len(t) > len(word)):
+                continue
+            if word in self._glossary.scope_chinese:  # 我国 over national reports: no subject
+                continue
+            # A sub-word of a longer word already taken (生产 inside 生产总值) adds nothing.
+            if any(word in longer for longer in seen):
+                continue
+            seen.add(word)
+            analysis.content_words += word not in chinese.FRAME_WORDS
+            analysis.bridged_words += word not in chinese.FRAME_WORDS
+            groups.append(({word: 1.0}, word in chinese.FRAME_WORDS, (word,)))
+        analysis.content_words += len(glossed)
+        analysis.bridged_words += len(glossed)
+        self._count_unknown_chinese(analysis, seen | glossed | {t for g, _f, _w in groups for t in g})
+        return groups
+
+    def _count_unknown_chinese(self, analysis: QueryAnalysis, known: set[str]) -> None:
+        """Chinese subject words the corpus never uses (天气 in 明天澄川县天气怎么样)."""
+        forms = [form for name in analysis.names for form in name.forms]
+        for word, tag in analysis.tagged_words:
+            if len(word) < 2 or not tag.startswith(("n", "v", "a")) or not is_chinese(word):
+                continue
+            if word in known or word in chinese.FRAME_WORDS or any(word in form or form in word for form in forms):
+                continue
+            if any(word in k for k in known):
+                continue
+            analysis.content_words += 1
 
     def _latin_names(self, text: str) -> tuple[list[NameMatch], list[str]]:
         """Names written in Latin letters (pinyin or English, maybe misspelt or split).
@@ -220,10 +293,17 @@ class QueryAnalyzer:
             lowered = [re.sub(r"['’]", "", w.lower()) for w in _LATIN_WORD.findall(run)]
             i = 0
             while i < len(lowered):
+                if lowered[i] in self._glossary.scope_english:  # "China" over national reports
+                    leftovers.append(lowered[i])
+                    i += 1
+                    continue
                 match, used = self._name_at(lowered, i)
                 if match:
                     found.append(match)
                     i += used
+                    # "the Three Gorges area": a region word after a name is part of the name
+                    if i < len(lowered) and lowered[i] in english.REGION_WORDS:
+                        i += 1
                 else:
                     leftovers.append(lowered[i])
                     i += 1
@@ -266,7 +346,7 @@ class QueryAnalyzer:
         """Romanised or capitalised names that match nothing in the corpus."""
         return [
             w for w in dict.fromkeys(leftovers)
-            if len(w) >= 4 and w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS
+            if len(w) >= 4 and w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS and w not in english.CALENDAR_WORDS
             and w not in self.bridge.common_pinyin
             and (_PINYIN.match(w) or w in self.bridge.proper)
             and not self.bridge.is_english(w) and not self.bridge.translate(w)
@@ -328,259 +408,6 @@ class QueryAnalyzer:
 
     # -- search terms ---------------------------------------------------------------------
 
-    def _add_terms(self, analysis: QueryAnalysis, leftovers: list[str]) -> None:
-        groups: list[dict[str, float]] = []
-        chinese = "".join(re.findall(r"[\u4e00-\u9fff]+", analysis.text))
-        for word in search_words(analysis.text) if chinese else []:
-            if word in self.vocabulary:
-                groups.append({word: 1.0})
-        leftovers = self._numbered_schools(analysis.text, leftovers, groups)
-        # An administrative level ("county", "sheng") is part of a name or of the question's
-        # frame ("which county"), never its topic: 县城 (county town) would only add noise.
-        content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS and len(w) > 1]
-        if analysis.qtype == "year":  # "since when": the frame of the question, not its topic (以来)
-            content = [w for w in content if w != "since"]
-        analysis.content_words = len(content)
-        if chinese:
-            self._count_chinese_content(analysis)
-        if analysis.lang == "zh":  # 库区去年的GDP: an abbreviation typed in capitals on purpose
-            acronyms = {w.lower() for w in re.findall(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])", analysis.question)}
-            analysis.unknown_names += [w for w in content if w in acronyms and not self._word_terms(w)]
-        analysis.typed_terms = [g for group in groups for g in group] + [
-            zh for w in content if w in self.pinyin_words and not self.bridge.is_english(w) for zh in self.pinyin_words[w]]
-        at = 0
-        for size, options in self._translated_runs(content):
-            if not options and content[at] not in self.pinyin_words:
-                # "the Chadianzi water project": a name the corpus spells (茶店子) but no list holds
-                spelled = self.spelled_in_corpus(content[at])
-                analysis.spelled_things += spelled
-                options = [(zh, 1.0) for zh in spelled]
-            if options:
-                analysis.bridged_words += size
-                groups.append(dict(options))
-            at += size
-        forms = [form for name in analysis.names for form in name.forms]
-        kept = []
-        for group in groups:
-            group = {t: w for t, w in group.items() if not any(t in form for form in forms)}
-            if group and group not in kept:  # "building ... build": one topic, counted once
-                kept.append(group)
-        analysis.term_groups = kept
-        terms: dict[str, float] = {}
-        for group in kept:
-            for term, weight in group.items():
-                terms[term] = max(terms.get(term, 0.0), weight)
-        analysis.terms = terms
-
-    def _numbered_schools(self, text: str, leftovers: list[str], groups: list[dict[str, float]]) -> list[str]:
-        """"No. 1 Middle School" is 一中 (or 第一中学) in Chinese names, not 中学 alone: adds the
-        term and returns the leftover words without the school's."""
-        used: list[str] = []
-        for number, kind in _NUMBERED_SCHOOL.findall(text.lower()):
-            numeral = NUMERALS[number]
-            # Both spellings, in the corpus's words or not: jieba splits 第二中学 in two.
-            terms = (f"{numeral}小", f"第{numeral}小学") if kind == "primary" else (f"{numeral}中", f"第{numeral}中学")
-            groups.append(dict.fromkeys(terms, 1.0))
-            used += [kind, "school"]
-        remaining = list(leftovers)
-        for word in used:
-            if word in remaining:
-                remaining.remove(word)
-        return remaining
-
-    def _count_chinese_content(self, analysis: QueryAnalysis) -> None:
-        """Chinese topic words (nouns, verbs, adjectives; not names) and how many the corpus
-        uses: 天气 in 明天澄川县天气怎么样 is a topic the reports never speak of."""
-        forms = [form for name in analysis.names for form in name.forms]
-        for word, tag in analysis.tagged_words:
-            if len(word) < 2 or not tag.startswith(("n", "v", "a")) or not is_chinese(word):
-                continue
-            if any(word in form or form in word for form in forms):
-                continue
-            analysis.content_words += 1
-            analysis.bridged_words += word in self.vocabulary
-
-    def _excluded(self, text: str) -> list[str]:
-        """What a "besides X, what else" question already knows (除了福利院还…): the answer
-        is some other thing, so a sentence naming only X does not answer it."""
-        chinese = re.search(r"除(?:了)?([\u4e00-\u9fff]{2,12}?)(?:以外|之外|外)?[,，]?(?:还|另外|也)", text)
-        if chinese:
-            return [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
-        english = re.search(r"\b(?:besides|apart from|other than|in addition to|aside from|except(?: for)?)"
-                            r"\s+((?:[a-z'-]+\s?){1,4})", text.lower())
-        if not english:
-            return []
-        words = []
-        for word in english.group(1).split():
-            if word in ("what", "which", "who", "how", "did", "does", "do", "has", "have"):
-                break
-            if word not in ENGLISH_STOPWORDS and not self.gazetteer.match_latin(word, 100):
-                words.append(word)
-        # Phrases first: "welfare home" is 福利院, not 福利 + 故里.
-        return [zh for _size, options in self._translated_runs(words) for zh, _weight in options]
-
-    def _check_counted(self, analysis: QueryAnalysis) -> None:
-        """Find what a "how many" question counts; note when the corpus never names it."""
-        text = analysis.text.lower()
-        # "how many of the 214 schools": what is counted follows the total the question gives
-        english = _words_after(r"(?:how many|number of)(?: of(?: the| these| those| its| their)?(?: [\d,.]+)?)?", text)
-        if english is None:  # typed in pinyin: "you duoshao yimin", "jige xuexiao"
-            english = _words_after(r"(?:duo ?shao|ji)(?: ?(?:ge|ming|jia|suo|xiang|pi))?", text)
-        measured = re.search(rf"\bhow many ({'|'.join(GROUP_NOUNS)}) of ((?:[a-z'-]+ ?){{1,4}})", text)
-        if measured:  # "how many batches of experts": counted in 批, and what is counted is experts
-            analysis.unit = analysis.unit or GROUP_NOUNS[measured.group(1)]
-            english = [w for w in _words_after("of", "of " + measured.group(2)) or []]
-        if english is not None:
-            words = _up_to_last_plural(english)
-            units = [ENGLISH_UNITS.get(w) or GROUP_NOUNS.get(w) for w in words]
-            analysis.unit = analysis.unit or next((u for u in units if u), None)
-            analysis.counted_known = not words or any(units) or any(
-                self._word_terms(w) or self.gazetteer.match_latin(w, 100) for w in words)
-            if not analysis.counted_known and words[-1] in PEOPLE_NOUNS and analysis.activities:
-                # "how many patients were treated": people counted by what was done for them
-                analysis.counted_known, analysis.unit, analysis.counted_by_activity = True, "人", True
-                return
-            if not analysis.unit and words and any(f in PERSON_ROLES for f in english_forms(words[-1])):
-                analysis.unit = "人"  # "how many experts": people, not 14批 teams of them
-            if not any(units):  # "how many tonnes", "sent how many batches": the unit is all
-                analysis.counted_terms = self._translations(words)
-                before = re.search(r"([a-z]+s) how many\b", text)
-                if before and not any(is_noun(t) for t in analysis.counted_terms):
-                    # "beijing badong cadres how many sent": what is counted comes first
-                    analysis.counted_terms = self._translations([before.group(1)])
-            return
-        chinese = re.search(r"(?:多少|几)([\u4e00-\u9fff]{1,6})", text)
-        if chinese:
-            tagged = [(w, t) for w, t in words_with_tags(chinese.group(1)) if w not in COUNT_UNITS]
-            # The first noun after the question word (past a counting unit) is what is counted.
-            for word, tag in tagged[:1]:
-                if len(word) >= 2 and tag.startswith("n"):
-                    analysis.counted_known = word in self.vocabulary or any(
-                        word in form for n in analysis.names for form in n.forms)
-                elif tag == "m" and _unknown_unit(word):
-                    analysis.counted_known = False  # 多少万千瓦: a unit the reports never measure in
-            analysis.counted_terms = [w for w in search_words(chinese.group(1)) if w in self.vocabulary]
-            analysis.counted_required = self._counted_phrase(tagged)
-        else:
-            self._check_quantity_asked(analysis)
-
-    def _counted_phrase(self, tagged: list[tuple[str, str]]) -> list[str]:
-        """The words of what a Chinese question counts that its answer must also name:
-        the head noun and its modifiers (多少名挂职干部 -> 挂职, 干部: 950名干部 trained is not
-        an answer). Verbal nouns (援助项目) are worded too many ways to be required."""
-        phrase = []
-        for i, (word, tag) in enumerate(tagged):
-            if not tag.startswith(("n", "v", "b")):
-                break
-            phrase.append((word, tag))
-            if tag.startswith("n") and (i + 1 == len(tagged) or not tagged[i + 1][1].startswith("n")):
-                break
-        if not any(tag.startswith("n") for _, tag in phrase):
-            return []
-        return [w for w, tag in phrase if len(w) >= 2 and tag != "vn" and w in self.vocabulary]
-
-    def _check_quantity_asked(self, analysis: QueryAnalysis) -> None:
-        """"What is the installed capacity of ...": a quantity named by a noun; the answering
-        figure must stand next to it, and a quantity the corpus never names is not known."""
-        match = re.search(r"\b" + QUANTITY_FRAME + r"((?:[a-z-]+ ){0,3}(?:" + "|".join(QUANTITY_NOUNS) + r"))\b",
-                          analysis.text.lower())
-        if not match:
-            self._check_chinese_quantity(analysis)
-            return
-        words = [w for w in match.group(1).split() if w not in ENGLISH_STOPWORDS]
-        analysis.counted_terms = self._translations(words)
-        analysis.counted_known = bool(analysis.counted_terms)
-
-    def _check_chinese_quantity(self, analysis: QueryAnalysis) -> None:
-        """"年均降雨量是多少": the noun before 是多少 names the quantity; one the corpus never
-        uses cannot be answered by some other count."""
-        match = re.search(r"([\u4e00-\u9fff]{2,8}?)(?:是|有|为|达到?)多少[?？]?$", analysis.text)
-        if not match:
-            return
-        nouns = [w for w, tag in words_with_tags(match.group(1)) if tag.startswith("n") and len(w) >= 2]
-        if nouns:
-            analysis.counted_terms = [w for w in nouns if w in self.vocabulary]
-            analysis.counted_known = bool(analysis.counted_terms)
-
-    def _check_measured(self, analysis: QueryAnalysis) -> None:
-        """"How much electricity": a money figure answers only next to what is measured.
-        Money itself ("how much free aid") needs nothing more."""
-        words = [w for w in _words_after(r"how much", analysis.text.lower()) or []
-                 if not self.gazetteer.match_latin(w, 100)]  # "how much shanghai gave": no measure
-        if not words or any(w in MONEY_WORDS for w in words):
-            return  # "how much money and materials": money is asked for
-        analysis.counted_terms = self._translations(words)
-        analysis.counted_known = bool(analysis.counted_terms)
-
-    def _check_named(self, analysis: QueryAnalysis) -> None:
-        """"Which hospital", 哪所学校: the kind of thing whose name answers the question."""
-        text = analysis.text.lower()
-        analysis.asks_designation = bool(re.search(english.ASKS_NAME, text) or re.search(chinese.ASKS_NAME, text))
-        # "who runs the park", 董事长是谁, "who was the 北京市长": a person, whatever kind is named
-        analysis.asks_person = bool(re.search(PERSON_VERBS, text) or (
-            re.search(r"谁|哪位|\bwho\b", text) and re.search(chinese.PERSON_TITLES, text)))
-        frame = re.findall(r"\b(?:called|named|names?)\b", text)
-        if frame:  # the frame, not the topic: not 号召 (a slogan's 口号 is the topic)
-            _drop_terms(analysis, set(self._translations(frame)))
-        asked = _words_after(r"(?:which|what)(?: (?:kind|type|sort)s? of)?(?: \d+)?", text)  # "which 4 cities"
-        named = re.search(r"\bnames? (?:(?:one|some|two|three|a few|any|all) )?of (?:the |a |an |its |their )?"
-                          r"(?:\d+ )?((?:[a-z-]+ ?){1,3})|\bthe ([a-z-]+) (?:is |was )?called\b", text)
-        if named and (not asked or asked[0] in ("is", "was")):
-            # "what's the name of the road": a road; "the name of the Beijing official": an official
-            asked = self._head_before_names(named.group(1)) if named.group(1) else [named.group(2)]
-        elif role := re.match(r"who (?:is|was|are|were) (?:the |its |their )?((?:[a-z-]+ ?){1,4})", text):
-            # "who was the mayor of Dalian": a mayor; "who was the first Beijing cadre": a cadre
-            words = role.group(1).split()
-            asked = [next((w for w in words if any(f in PERSON_ROLES for f in english_forms(w))), words[0])]
-        elif re.search(r"\b(?:called|named)\b", text) and (not asked or asked[0] in ("is", "was")):
-            # "Beijing put up a building at …. What is it called?": the kind was named before.
-            asked = [w for w in re.findall(r"[a-z]+", text) if any(f in NAME_HEADS for f in english_forms(w))][:1]
-        if asked:
-            # A term that another question word also gives ("building" and "build": 建设)
-            # does not tell what kind of thing is asked for.
-            kind_words = [w for w in asked if w not in ADMIN_WORDS]
-            translated = self._translations(kind_words)
-            kinds = [t for t in translated if is_noun(t)]
-            if frame:  # "what is the building called": a building, not 建设 (build)
-                _drop_terms(analysis, {t for t in translated if t not in kinds})
-            others = self._translations([w for w in re.findall(r"[a-z]+", text) if w not in asked])
-            analysis.counted_terms = [t for t in kinds if t not in others]
-            analysis.asks_person |= any(f in PERSON_ROLES for w in kind_words for f in english_forms(w))
-            analysis.kind_heads = list(dict.fromkeys(
-                head for w in kind_words for form in english_forms(w) for head in NAME_HEADS.get(form, "").split()))
-            return
-        kind = re.search(r"(?:哪[个些家所座项一]?|什么)([\u4e00-\u9fff]{1,6})", text)
-        if kind:
-            analysis.counted_terms = [w for w in search_words(kind.group(1)) if w in self.vocabulary]
-        who = re.search(r"([\u4e00-\u9fff]{2,8}?)(?:是谁|是哪位|叫什么名字)", text)
-        if who:  # 县委书记是谁: a person the reports would name by that title
-            head, tag = words_with_tags(who.group(1))[-1]  # the title: 书记, not 参观 before 的活动
-            if tag == "n" and len(head) >= 2 and head not in self.vocabulary:
-                analysis.counted_known = False
-        called = re.search(r"([\u4e00-\u9fff]{2,4}?)(?:的名字|的名称)?(?:叫什么|叫做什么|名叫|是什么名)", text)
-        if called and not analysis.counted_terms:  # 县城道路叫什么: a name of the kind 道路
-            analysis.counted_terms = [w for w in search_words(called.group(1)) if w in self.vocabulary]
-
-    def _head_before_names(self, phrase: str) -> list[str]:
-        """The last word of a noun phrase that may start with a name and ends at a function
-        word or a name: "beijing official who" -> official, "building beijing paid" -> building."""
-        words: list[str] = []
-        for word in _words_after("of", "of " + phrase) or []:
-            if self.gazetteer.match_latin(word, 100):
-                if words:
-                    break
-                continue
-            words.append(word)
-        return words[-1:]
-
-    def _translations(self, words: list[str]) -> list[str]:
-        """Chinese terms for English words that are not names (names are checked apart)."""
-        terms = []
-        for word in words:
-            if not self.gazetteer.match_latin(word, 100):
-                terms += [zh for zh, _weight in self._word_terms(word)]
-        return terms
-
     def _word_terms(self, word: str) -> list[tuple[str, float]]:
         """Chinese terms for one English word, or for a corpus word typed in pinyin."""
         return self._translate_at([word], 0)[1]
@@ -597,7 +424,7 @@ class QueryAnalyzer:
     def _translate_at(self, words: list[str], i: int) -> tuple[int, list[tuple[str, float]]]:
         """Chinese terms for the word(s) at i: an English phrase ("middle school" is 中学, not
         中央 + 学校), a single English word, or a pinyin spelling of a corpus word."""
-        for width in (3, 2):
+        for width in (4, 3, 2):
             if i + width <= len(words):
                 options = self.bridge.translate_phrase(words[i : i + width])
                 if options:
@@ -611,100 +438,80 @@ class QueryAnalyzer:
         return 1, options
 
 
-def _asks_outcome(analysis: QueryAnalysis) -> bool:
-    """Whether a money question asks what something produced or earned (output, sales,
-    income), in which case output figures answer it; otherwise they never do."""
-
-    if _asks(analysis.text, english.ASKS_OUTCOME, chinese.ASKS_OUTCOME):
-        return True
-    return any(word in analysis.text or word in analysis.terms for word in chinese.OUTCOME_WORDS)
 
 
-def _drop_terms(analysis: QueryAnalysis, dropped: set[str]) -> None:
-    """Forget search terms that mistranslate a question word (its term group goes whole)."""
-    if not dropped:
-        return
-    analysis.term_groups = [g for g in analysis.term_groups if not set(g) <= dropped]
-    analysis.terms = {t: w for t, w in analysis.terms.items() if any(t in g for g in analysis.term_groups)}
+
+def _is_frame_word(word: str) -> bool:
+    """English words of the question's frame that still translate: target, growth, rate."""
+    return word in _FRAME_ENGLISH
 
 
-def _unknown_unit(word: str) -> bool:
-    """Whether a numeral-and-unit word asks in a unit no count is given in (万千瓦: 瓦)."""
-    unit = re.sub(r"^[万亿千百]+", "", word)
-    return bool(unit) and not any(unit.startswith(u) for u in LONGEST_FIRST) and unit not in ("元", "块")
+_FRAME_ENGLISH = frozenset("""target targets goal goals aim aims objective objectives plan planned projected
+    government work set setting fast quickly end real terms
+    expected growth grow grew rate rates ratio percentage percent share increase rise rose fall fell decline
+    figure level report actual achieved reached""".split())
 
 
-def _asks(text: str, english_pattern: str, chinese_pattern: str) -> bool:
-    """Whether the question uses a wording, in English or in Chinese."""
-    return bool(re.search(english_pattern, text.lower()) or re.search(chinese_pattern, text))
+def _question_kind(text: str, lang: str) -> str:
+    lowered = text.lower()
+    patterns = chinese.QUESTION_KINDS if lang == "zh" else english.QUESTION_KINDS
+    other = english.QUESTION_KINDS if lang == "zh" else chinese.QUESTION_KINDS
+    for kinds in (patterns, other):  # mixed questions: a question word of the other language
+        for kind, pattern in kinds:
+            if re.search(pattern, lowered):
+                return kind
+    return "what"
 
 
-def _words_after(frame: str, text: str) -> list[str] | None:
-    """The words that follow a question frame up to the first function word ("how many
-    resettlement townships in ..." -> [resettlement, townships]); None without the frame."""
-    match = re.search(rf"\b{frame} ((?:[a-z'-]+ ?){{1,4}})", text)
+def _counted_words(text: str) -> list[str]:
+    """The words naming what a count question counts: after "how many" (stop words left
+    out), or the nouns after 多少 and a measure word (多少家大型企业 -> 企业)."""
+    match = re.search(english.COUNTED_AFTER, text.lower())
+    if match:
+        words = match.group(1).split()
+        for i, word in enumerate(words[1:], start=1):  # "kids took part": the verb ends it
+            if word in english.COUNTED_STOP or word.endswith("ed"):
+                words = words[:i]
+                break
+        return [w for w in words if w not in ENGLISH_STOPWORDS]
+    match = re.search(chinese.COUNTED_AFTER, text)
     if not match:
-        return None
-    words = []
-    for word in match.group(1).split():
-        if word in ("or", "and"):
-            continue  # "villages or communities": either may be what the report counts
-        if word in ENGLISH_STOPWORDS or word in ("have", "has", "had"):
+        return []
+    nouns = []
+    for word, tag in words_with_tags(match.group(1)):
+        if tag.startswith("n") or (nouns == [] and tag.startswith(("vn",))):
+            nouns.append(word)
+        elif nouns:
             break
-        words.append(word.strip("'"))
-    return words
+    return nouns
 
 
-def _up_to_last_plural(words: list[str]) -> list[str]:
-    """What "how many" counts ends with a plural noun: "employees work" -> [employees]."""
-    plural = [i for i, w in enumerate(words) if w in ("people", "children", "men", "women")
-              or (w.endswith("s") and not w.endswith("ss"))]
-    return words[: plural[-1] + 1] if plural else words
+def _stance(text: str) -> str | None:
+    lowered = text.lower()
+    if re.search(english.ASKS_TARGET, lowered) or re.search(chinese.ASKS_TARGET, text):
+        return "target"
+    if re.search(english.ASKS_OUTCOME, lowered) or re.search(chinese.ASKS_OUTCOME, text):
+        return "outcome"
+    return None
 
 
-def _asked_place_kind(text: str) -> str | None:
-    """The administrative level a "which ..." question asks for, as a Chinese suffix."""
-    english = re.search(r"\b(?:which|what)\s+(province|city|county|district|town|township|village)s?\b",
-                        text.lower())
-    if english:
-        return PLACE_KINDS[english.group(1)]
-    chinese = re.search(rf"(?:哪个|哪一个|哪些|哪|什么)([{ADMIN_SUFFIXES}])", text)
-    return chinese.group(1) if chinese else None
+def _asked_unit(text: str) -> str | None:
+    """A unit the question asks in: 多少万人 -> 人, 多少吨 -> 吨, "how many tonnes", "in tonnes"."""
+    unit_names = "|".join(re.escape(u.chinese) for u in units() if u.kind not in ("money",))
+    match = re.search(rf"(?:多少|几)(?:万|亿|千|百)?({unit_names})", text)
+    if match and match.group(1) not in GENERIC_MEASURE_WORDS:
+        return match.group(1)
+    lowered = text.lower()
+    words = english_unit_words()
+    for word in sorted(words, key=len, reverse=True):
+        if re.search(rf"\b(?:how many|in|number of) {re.escape(word)}\b", lowered):
+            return words[word].chinese
+    return None
 
 
 def _pinyin_blur(spelling: str) -> str:
     """A spelling with the commonly confused pinyin sounds merged."""
     return re.sub(r"ng", "n", re.sub(r"([zcs])h", r"\1", spelling)).replace("l", "n")
-
-
-def _period_years(text: str) -> list[str]:
-    """Years that limit the asked figure to a point or span of time, not those it runs from."""
-    chinese = re.findall(r"((?:19|20)\d{2}) ?年(?!以来|起|至今|开始|以后|后)", text)
-    english = re.findall(r"\b(?:in|during|for|of|between|to|and)\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s+alone\b", text.lower())
-    return list(dict.fromkeys(chinese + [a or b for a, b in english]))
-
-
-_CHINESE_DIMENSIONS = "|".join(word for word in DIMENSION_UNITS if not word.isascii())  # 多高
-_ENGLISH_DIMENSIONS = "|".join(word for word in DIMENSION_UNITS if word.isascii())  # how tall
-
-
-def _asked_unit(text: str) -> str | None:
-    match = re.search(rf"(?:多少|几)({'|'.join(LONGEST_FIRST)})", text)
-    if match:
-        return match.group(1)
-    lowered = text.lower()
-    dimension = re.search(rf"多({_CHINESE_DIMENSIONS})|\bhow ({_ENGLISH_DIMENSIONS})\b", lowered)
-    if dimension:  # "how tall": only a length answers, in any length unit
-        return DIMENSION_UNITS[dimension.group(1) or dimension.group(2)]
-    stated = re.search(r"\bin (?:[a-z]+ or )?(mu|hectares|tonnes?|tons?|km|kilometres|kilometers|metres|meters"
-                       r"|square metres|square meters)\b", lowered)
-    if stated:  # "how large, in mu"
-        return ENGLISH_UNITS[stated.group(1)]
-    if re.search(r"\b(?:percentage|percent|per cent|proportion)\b|百分之|百分比|比例", lowered):
-        return "%"
-    if re.search(r"\bhow (?:large|big)\b|多大", lowered):
-        return "亩"  # the size of a place: any unit of area answers
-    return None
 
 
 def _in_order(text: str, names: list[NameMatch]) -> list[NameMatch]:

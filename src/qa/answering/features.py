@@ -1,0 +1,236 @@
+"""Features of an answer candidate, each on a 0..1 scale (a few signed), and their weights.
+
+One mechanism for every question kind: a candidate is a sentence of a retrieved passage and,
+for figure questions, one figure in it. What makes it the answer is that it speaks of the
+question's subject (in the figure's own clause, best), states the kind of figure asked for
+in the asked unit, fits the asked stance (a target set, or a result achieved) and year, and
+comes from a passage retrieval trusts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answering.candidates import AnswerCandidate
+from qa.figures import CLAUSE_END, clause_bounds
+from qa.language import chinese, units_by_chinese
+from qa.retrieval.query import GENERIC_MEASURE_WORDS, QueryAnalysis
+from qa.retrieval.tokenize import is_noun
+from qa.text import normalize
+from qa.timeframe import year_before
+
+# Share of the question's places the passage must name: all, or all but one that its section
+# names elsewhere (the section on one donor names the place it supports once).
+MIN_PLACE_SHARE = 0.75
+OTHER_WORD_SHARE = 0.35  # a subject word that is not a noun weighs this share of its rarity
+COUNTED_GAP_BEFORE = 16  # characters between what is counted and the count (派出医生152名)
+COUNTED_GAP_AFTER = 8  # and between the count and what it counts after it (15所中小学校)
+DOCUMENT_YEAR_MATCH = 0.8  # the retrieval's year feature for a document of the asked year's stance
+COMMA_STEP = 0.85  # a subject a comma away from the figure still belongs to it
+LIST_STEP = 0.35  # across a semicolon or colon it is mostly another item's
+MIN_NEAR_SHARE = 0.4  # of the subject's weight, in the figure's clause or just before it
+_STATES_TARGET = re.compile(chinese.STATES_TARGET)
+_STATES_OUTCOME = re.compile(chinese.STATES_OUTCOME)
+_STATES_YEARLY = re.compile(chinese.STATES_YEARLY)
+_STATES_CUMULATIVE = re.compile(chinese.STATES_CUMULATIVE)
+
+
+@dataclass(frozen=True)
+class AnswerWeights:
+    """Weights of the features; defaults chosen with `qa eval` on the dev splits, override
+    in qa.toml [answer]."""
+
+    passage: float = 1.5  # the passage's retrieval score relative to the best one
+    subject: float = 1.5  # share of the subject's weight the sentence holds
+    near: float = 1.0  # share of it in the figure's clause or just before
+    kind: float = 0.8  # how well the figure's kind fits the question's kind
+    unit: float = 0.5  # the figure is in the asked unit (+) or another (-)
+    stance: float = 0.6  # a target for a target question, a result for a result question
+    year: float = 0.6  # the figure is about the asked year (+) or another (-)
+    names: float = 0.6  # the sentence itself names the question's places
+    counted: float = 0.5  # what a count question counts stands next to the figure (15所学校, 干部47名)
+    opening: float = 0.3  # the passage's first sentence: reports state the headline figure first
+    place: float = 1.0  # the passage (its section, its document) names them
+    overlap: float = 0.8  # share of the question's character pairs the sentence holds
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "AnswerWeights":
+        known = {k: float(v) for k, v in settings.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def bigrams(text: str) -> set[str]:
+    normal = normalize(text)
+    return {normal[i:i + 2] for i in range(len(normal) - 1)}
+
+
+def subject_share(groups: list[tuple[tuple[str, ...], float]], normal_text: str) -> float:
+    """Share of the subject's weight that the text holds; 1 when there is no subject."""
+    total = sum(w for _g, w in groups)
+    if not total:
+        return 1.0
+    return sum(w for g, w in groups if any(t in normal_text for t in g)) / total
+
+
+def support_groups(analysis: QueryAnalysis, pool_texts: list[str]) -> list[tuple[tuple[str, ...], float]]:
+    """The subject's groups weighted for judging a sentence. A group none of the passages
+    read holds counts only when the question typed it in Chinese (or pinyin): a dictionary
+    rendering of an English word that no passage uses is a sense the reports do not speak
+    in ("fast" as 坚守), not a sign that the answer is missing. A noun (资金, 干部) weighs its
+    full rarity; a verb or another word (得到, 发出) is worded too many ways to count much."""
+    typed = set(analysis.typed_terms)
+    weighted = []
+    for group, weight in analysis.subject_groups:
+        held = any(t in text for text in pool_texts for t in group)
+        if not held and not typed.intersection(group):
+            continue
+        if any(is_noun(t) for t in group):
+            weighted.append((group, weight))
+        elif held:
+            weighted.append((group, weight * OTHER_WORD_SHARE))
+    return weighted
+
+
+def clause_closeness(sentence: str, at: int) -> list[tuple[str, float]]:
+    """The sentence's clauses, normalised, each with how closely it belongs to the figure at
+    ``at``: 1 for its own clause, less for each comma back (COMMA_STEP), much less across a
+    semicolon or colon (a list item of its own: 城镇新增就业1200万人；居民消费价格涨幅3%),
+    and the clause right after it at one comma step."""
+    bounds = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)] + [len(sentence) + 1]
+    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
+    own = next((i for i, (a, b) in enumerate(clauses) if a <= at < b), len(clauses) - 1)
+    scored = []
+    for i, (a, b) in enumerate(clauses):
+        if i == own:
+            closeness = 1.0
+        elif i == own + 1:
+            closeness = COMMA_STEP if sentence[b - 1:b] in ",，" or b > len(sentence) else COMMA_STEP * LIST_STEP
+        elif i < own:
+            closeness = 1.0
+            for j in range(i, own):
+                separator = sentence[clauses[j][1] - 1:clauses[j][1]]
+                # 。 inside one answer unit follows a lead-in (增进民生福祉。累计援建项目74个)
+                closeness *= COMMA_STEP if separator in ",，。" else LIST_STEP
+        else:
+            closeness = 0.0
+        scored.append((normalize(sentence[a:b]), closeness))
+    return scored
+
+
+def near_share(groups: list[tuple[tuple[str, ...], float]], sentence: str, at: int) -> float:
+    """Share of the subject's weight in the figure's clauses, each group counted at its
+    closest clause (see :func:`clause_closeness`); 1 when there is no subject."""
+    total = sum(w for _g, w in groups)
+    if not total:
+        return 1.0
+    clauses = clause_closeness(sentence, at)
+    found = 0.0
+    for group, weight in groups:
+        found += weight * max((c for text, c in clauses if any(t in text for t in group)), default=0.0)
+    return found / total
+
+
+def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wanted_pairs: set[str],
+          base_year: int | None, asked_years: list[int], weights: AnswerWeights,
+          passage_names: float = 1.0, passage_years: list[int] = (), document_year: float = 0.0) -> None:
+    """``groups``: the subject's groups from :func:`support_groups`. ``passage_names``: the share of the question's places that the passage, its section
+    or its document names (see the retrieval's ``names`` feature)."""
+    sentence = candidate.sentence
+    normal = normalize(sentence)
+    features = {
+        "passage": candidate.passage_score,
+        "subject": subject_share(groups, normal),
+        "names": _names_share(analysis, normal),
+        "place": passage_names if analysis.names else 0.0,
+        "opening": 1.0 if candidate.sentence_start == 0 else 0.0,
+        "overlap": len(wanted_pairs & bigrams(sentence)) / (len(wanted_pairs) or 1),
+    }
+    figure = candidate.figure
+    if figure is not None:
+        near = normalize(sentence)  # stance words are looked for in the whole sentence
+        # A year heads the sentence it dates: the whole sentence is its clause.
+        features["near"] = features["subject"] if analysis.kind == "when" else near_share(groups, sentence, figure.start)
+        features["kind"] = analysis.accepts.get(figure.kind, 0.0)
+        features["unit"] = _unit_fit(analysis.unit, figure)
+        # A year's figure with no stance asked is what the year came to, not its target.
+        stance = analysis.stance or ("outcome" if asked_years else None)
+        features["stance"] = _stance_fit(stance, near)
+        features["year"] = _year_fit(asked_years, sentence, figure.start, base_year, passage_years,
+                                     document_year >= DOCUMENT_YEAR_MATCH)
+        if analysis.counted_groups:
+            features["counted"] = _counted_next_to(analysis, sentence, figure)
+    candidate.features = features
+    candidate.score = sum(getattr(weights, key) * value for key, value in features.items())
+    has_subject = bool(groups)
+    if analysis.names and passage_names < MIN_PLACE_SHARE:
+        candidate.supported = False  # a figure of another place's paragraph never answers
+        return
+    if figure is None:
+        candidate.supported = not has_subject or features["subject"] > 0
+    else:
+        candidate.supported = (not has_subject or features["near"] >= MIN_NEAR_SHARE) \
+            and features["year"] >= 0 and features["unit"] >= 0 and features.get("counted", 1.0) > 0 \
+            and not (analysis.yearly and _running_total(near))
+
+
+def _counted_next_to(analysis: QueryAnalysis, sentence: str, figure) -> float:
+    """1 when a term of what the question counts stands just before the figure in its
+    clause (培训干部1309人次, 学校15所) or just after it (15所学校), else 0."""
+    text = normalize(sentence)
+    start, end = clause_bounds(sentence, figure.start)
+    before = text[max(start, figure.start - COUNTED_GAP_BEFORE):figure.start]
+    after = text[figure.end:min(end, figure.end + COUNTED_GAP_AFTER)]
+    terms = [normalize(t) for i in analysis.counted_groups for t in analysis.term_groups[i]]
+    return 1.0 if any(t in before or t in after for t in terms) else 0.0
+
+
+def _running_total(normal_sentence: str) -> bool:
+    """A sentence giving a running total (累计, 以来) and no yearly figure: it does not
+    answer what one year comes to."""
+    return bool(_STATES_CUMULATIVE.search(normal_sentence)) and not _STATES_YEARLY.search(normal_sentence)
+
+
+def _names_share(analysis: QueryAnalysis, normal: str) -> float:
+    if not analysis.normal_forms:
+        return 0.0
+    return sum(1 for forms in analysis.normal_forms if any(f in normal for f in forms)) / len(analysis.normal_forms)
+
+
+def _unit_fit(asked: str | None, figure) -> float:
+    if not asked:
+        return 0.0
+    if figure.unit == asked:
+        return 1.0
+    if figure.unit in GENERIC_MEASURE_WORDS:
+        return 0.0  # 11个大型企业: 个 counts whatever 家 counts
+    known = units_by_chinese()
+    asked_unit, unit = known.get(asked), known.get(figure.unit)
+    if asked_unit and unit and asked_unit.family and asked_unit.family == unit.family:
+        return 1.0
+    return -1.0
+
+
+def _stance_fit(stance: str | None, near: str) -> float:
+    if stance is None:
+        return 0.0
+    target = bool(_STATES_TARGET.search(near))
+    outcome = bool(_STATES_OUTCOME.search(near))
+    if stance == "target":
+        return 1.0 if target else (-0.5 if outcome else 0.0)
+    return 1.0 if outcome and not target else (-1.0 if target and not outcome else 0.0)
+
+
+def _year_fit(asked_years: list[int], sentence: str, at: int, base_year: int | None,
+              passage_years: list[int] = (), document_fits: bool = False) -> float:
+    """1 when the sentence dates the figure to an asked year, -1 to another; when it names
+    no year, half that by the years its passage and headings name (一、2016年工作回顾), or
+    by its document (``document_fits``: the report of the year, or reviewing it)."""
+    if not asked_years:
+        return 0.0
+    year = year_before(sentence, at, base_year)
+    if year is not None:
+        return 1.0 if year in asked_years else -1.0
+    if set(passage_years) & set(asked_years) or (document_fits and not passage_years):
+        return 0.5
+    return -0.5 if passage_years else 0.0

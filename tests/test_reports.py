@@ -1,0 +1,64 @@
+"""A corpus of many reports alike in wording (the 52 State Council work reports): the year a
+question names picks the report, targets are told from results, and every citation carries
+the document and the section it sits in."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def first_doc(answer) -> str:
+    return answer.citations[0].passage.doc
+
+
+def test_the_year_named_picks_the_report_and_its_target(reports_engine):
+    answer = reports_engine.ask("2025年的GDP增长目标是多少")
+    assert answer.answered, answer.reason
+    assert "5%左右" in answer.answer and first_doc(answer).startswith("2025")
+
+
+def test_a_report_named_by_its_year_answers_a_target_in_its_own_words(reports_engine):
+    answer = reports_engine.ask("2025年政府工作报告提出的城镇新增就业目标是多少")
+    assert answer.answered, answer.reason
+    assert "1200万人" in answer.answer and first_doc(answer).startswith("2025")
+
+
+def test_an_english_question_gets_the_figure_and_its_english_reading(reports_engine):
+    answer = reports_engine.ask("What was the GDP growth target for 2024?")
+    assert answer.answered, answer.reason
+    assert "5%左右" in answer.answer and "about 5%" in answer.answer
+    assert first_doc(answer).startswith("2024")
+    assert "2024" in answer.answer  # the document is named: many reports say the same words
+
+
+def test_a_year_no_report_covers_is_declined_naming_the_year(reports_engine):
+    answer = reports_engine.ask("1890年的粮食产量是多少")
+    assert not answer.answered and "1890" in answer.reason
+
+
+def test_a_result_of_a_year_comes_from_the_report_reviewing_it(reports_engine):
+    answer = reports_engine.ask("2001年国内生产总值达到多少？")
+    assert answer.answered, answer.reason
+    assert "９５９３３亿元" in answer.answer and first_doc(answer).startswith("2002")
+
+
+def test_without_a_year_the_best_report_answers_and_other_reports_are_listed(reports_engine):
+    answer = reports_engine.ask("国内生产总值增长的预期目标是多少")
+    assert answer.answered, answer.reason
+    assert "国务院政府工作报告" in answer.answer  # the answer names its document
+    other = answer.answer.split("其他报告", 1)
+    assert len(other) == 2 and "%" in other[1], answer.answer  # each other report's figure, cited
+    cited_docs = {c.passage.doc for c in answer.citations}
+    assert len(cited_docs) > 1
+
+
+def test_citations_carry_the_section_of_plain_numbered_headings(reports_engine):
+    answer = reports_engine.ask("2024年城镇新增就业目标")
+    cited = answer.citations[0].passage
+    assert cited.section and cited.heading_path, cited
+    assert any(h.startswith(("一、", "二、", "三、", "四、", "五、", "六、")) for h in cited.heading_path)
+
+
+@pytest.mark.parametrize("question", ["What was China's GDP in 1850?", "1900年的财政收入是多少"])
+def test_years_outside_the_reports_are_declined(reports_engine, question):
+    assert not reports_engine.ask(question).answered
