@@ -11,23 +11,25 @@ def first_doc(answer) -> str:
     return answer.citations[0].passage.doc
 
 
-def test_the_year_named_picks_the_report_and_its_target(reports_engine):
-    answer = reports_engine.ask("2025年的GDP增长目标是多少")
+def assert_quotes_from(engine, question: str, figure: str, report_year: str):
+    """The engine answers, quotes the figure, and cites first the report of that year."""
+    answer = engine.ask(question)
     assert answer.answered, answer.reason
-    assert "5%左右" in answer.answer and first_doc(answer).startswith("2025")
+    assert figure in answer.answer and first_doc(answer).startswith(report_year), answer.answer
+    return answer
+
+
+def test_the_year_named_picks_the_report_and_its_target(reports_engine):
+    assert_quotes_from(reports_engine, "2025年的GDP增长目标是多少", "5%左右", "2025")
 
 
 def test_a_report_named_by_its_year_answers_a_target_in_its_own_words(reports_engine):
-    answer = reports_engine.ask("2025年政府工作报告提出的城镇新增就业目标是多少")
-    assert answer.answered, answer.reason
-    assert "1200万人" in answer.answer and first_doc(answer).startswith("2025")
+    assert_quotes_from(reports_engine, "2025年政府工作报告提出的城镇新增就业目标是多少", "1200万人", "2025")
 
 
 def test_an_english_question_gets_the_figure_and_its_english_reading(reports_engine):
-    answer = reports_engine.ask("What was the GDP growth target for 2024?")
-    assert answer.answered, answer.reason
-    assert "5%左右" in answer.answer and "about 5%" in answer.answer
-    assert first_doc(answer).startswith("2024")
+    answer = assert_quotes_from(reports_engine, "What was the GDP growth target for 2024?", "5%左右", "2024")
+    assert "about 5%" in answer.answer
     assert "2024" in answer.answer  # the document is named: many reports say the same words
 
 
@@ -37,9 +39,7 @@ def test_a_year_no_report_covers_is_declined_naming_the_year(reports_engine):
 
 
 def test_a_result_of_a_year_comes_from_the_report_reviewing_it(reports_engine):
-    answer = reports_engine.ask("2001年国内生产总值达到多少？")
-    assert answer.answered, answer.reason
-    assert "９５９３３亿元" in answer.answer and first_doc(answer).startswith("2002")
+    assert_quotes_from(reports_engine, "2001年国内生产总值达到多少？", "９５９３３亿元", "2002")
 
 
 def test_without_a_year_the_best_report_answers_and_other_reports_are_listed(reports_engine):

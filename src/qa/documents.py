@@ -69,10 +69,11 @@ def profile_documents(passages: list[Passage], gazetteer: Gazetteer) -> dict[str
 def _profile(doc: str, passages: list[Passage], gazetteer: Gazetteer) -> DocumentProfile:
     stem = PurePosixPath(doc).stem
     title = (passages[0].title or "").strip() or stem
-    year = _first_year(title) or _first_year(stem)
+    title_year, stem_year = _first_year(title), _first_year(stem)
+    year = title_year or stem_year
     if year is None:
         year = _first_year(" ".join(p.text for p in passages)[:OPENING_CHARS])
-    label = stem if (_first_year(stem) and not _first_year(title)) or len(title) > 60 else title
+    label = stem if (stem_year and not title_year) or len(title) > 60 else title
     body = simplified("".join(p.text for p in passages))
     review_year = year - 1 if year is not None and len(_REVIEW_WORDS.findall(body)) >= 2 else year
     naming = simplified(f"{title} {stem}")

@@ -26,6 +26,7 @@ OTHER_REPORTS = 3  # figures of other reports listed when the question names no 
 # With no year asked, an answer scoring at least this share of the best one from a later
 # report wins: the current target is the latest report's, the others are listed beside it.
 LATEST_REPORT_SHARE = 0.9
+OTHER_REPORT_SHARE = 0.8  # another report's figure is listed when it scores this share of the answer's
 # Below this score the best candidate is too weakly related to answer from. Chosen with
 # `qa eval` on the dev splits (see docs/answer-model.md); override in qa.toml [answer].
 DEFAULT_ABSTAIN_THRESHOLD = 2.0
@@ -113,7 +114,7 @@ class AnswerBuilder:
 
     def _latest_of_equals(self, best: AnswerCandidate, ranked: list[AnswerCandidate],
                           result: RetrievalResult) -> AnswerCandidate:
-        if result.scope.years or result.scope.report_years or len(result.documents) < 2:
+        if not _reports_compete(result):
             return best
 
         def year(option: AnswerCandidate) -> int:
@@ -128,11 +129,11 @@ class AnswerBuilder:
                        citations: list[Citation]) -> list[tuple[AnswerCandidate, int]]:
         """With no year asked, the same figure in other reports (different years): the best
         candidate of each other cited document that scores nearly as well, with its marker."""
-        if best.figure is None or result.scope.years or result.scope.report_years or len(result.documents) < 2:
+        if best.figure is None or not _reports_compete(result):
             return []
         seen, others = {best.doc}, []
         for option in ranked:
-            if option.doc in seen or option.score < self.threshold or option.score < 0.8 * best.score:
+            if option.doc in seen or option.score < max(self.threshold, OTHER_REPORT_SHARE * best.score):
                 continue
             marker = next((c.rank for c in citations if c.passage.doc == option.doc
                            and option.sentence in c.passage.text), None)
@@ -143,6 +144,12 @@ class AnswerBuilder:
             if len(others) == OTHER_REPORTS:
                 break
         return others
+
+
+def _reports_compete(result: RetrievalResult) -> bool:
+    """Whether several reports may state the answer: the question names no year or report
+    and the corpus has more than one document."""
+    return not (result.scope.years or result.scope.report_years) and len(result.documents) > 1
 
 
 def _years_of(result: RetrievalResult, row: int) -> list[int]:

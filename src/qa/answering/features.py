@@ -148,18 +148,17 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
     }
     figure = candidate.figure
     if figure is not None:
-        near = normalize(sentence)  # stance words are looked for in the whole sentence
         # A year heads the sentence it dates: the whole sentence is its clause.
         features["near"] = features["subject"] if analysis.kind == "when" else near_share(groups, sentence, figure.start)
         features["kind"] = analysis.accepts.get(figure.kind, 0.0)
         features["unit"] = _unit_fit(analysis.unit, figure)
         # A year's figure with no stance asked is what the year came to, not its target.
         stance = analysis.stance or ("outcome" if asked_years else None)
-        features["stance"] = _stance_fit(stance, near)
+        features["stance"] = _stance_fit(stance, normal)  # stance words: anywhere in the sentence
         features["year"] = _year_fit(asked_years, sentence, figure.start, base_year, passage_years,
                                      document_year >= DOCUMENT_YEAR_MATCH)
         if analysis.counted_groups:
-            features["counted"] = _counted_next_to(analysis, sentence, figure)
+            features["counted"] = _counted_next_to(analysis, sentence, normal, figure)
     candidate.features = features
     candidate.score = sum(getattr(weights, key) * value for key, value in features.items())
     has_subject = bool(groups)
@@ -171,13 +170,14 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
     else:
         candidate.supported = (not has_subject or features["near"] >= MIN_NEAR_SHARE) \
             and features["year"] >= 0 and features["unit"] >= 0 and features.get("counted", 1.0) > 0 \
-            and not (analysis.yearly and _running_total(near))
+            and not (analysis.yearly and _running_total(normal))
 
 
-def _counted_next_to(analysis: QueryAnalysis, sentence: str, figure) -> float:
+def _counted_next_to(analysis: QueryAnalysis, sentence: str, text: str, figure) -> float:
     """1 when a term of what the question counts stands just before the figure in its
-    clause (培训干部1309人次, 学校15所) or just after it (15所学校), else 0."""
-    text = normalize(sentence)
+    clause (培训干部1309人次, 学校15所) or just after it (15所学校), else 0. ``text`` is
+    the sentence normalised; the clause bounds and the figure's positions are the raw
+    sentence's, so a sentence with spaces is read a few characters off (left as it was)."""
     start, end = clause_bounds(sentence, figure.start)
     before = text[max(start, figure.start - COUNTED_GAP_BEFORE):figure.start]
     after = text[figure.end:min(end, figure.end + COUNTED_GAP_AFTER)]
@@ -211,11 +211,11 @@ def _unit_fit(asked: str | None, figure) -> float:
     return -1.0
 
 
-def _stance_fit(stance: str | None, near: str) -> float:
+def _stance_fit(stance: str | None, normal: str) -> float:
     if stance is None:
         return 0.0
-    target = bool(_STATES_TARGET.search(near))
-    outcome = bool(_STATES_OUTCOME.search(near))
+    target = bool(_STATES_TARGET.search(normal))
+    outcome = bool(_STATES_OUTCOME.search(normal))
     if stance == "target":
         return 1.0 if target else (-0.5 if outcome else 0.0)
     return 1.0 if outcome and not target else (-1.0 if target and not outcome else 0.0)

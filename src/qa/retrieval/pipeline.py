@@ -113,6 +113,12 @@ class Pipeline:
         self._sections = [normalize(p.section or "") for p in passages]
         self._section_owners = [_section_owner(p.section) for p in passages]
         self._docs = [p.doc for p in passages]
+        self._doc_rows: dict[str, list[int]] = {}  # document -> its rows, for the scope and the names check
+        self._year_rows: dict[int, list[int]] = {}  # year -> rows whose text or headings name it
+        for row, (doc, years) in enumerate(zip(self._docs, self.passage_years)):
+            self._doc_rows.setdefault(doc, []).append(row)
+            for year in years:
+                self._year_rows.setdefault(year, []).append(row)
         self._recency = self._document_recency()
 
     def passage_by_id(self, passage_id: str) -> Passage | None:
@@ -156,18 +162,25 @@ class Pipeline:
             if not docs:
                 scope.missing = "no report of " + ", ".join(map(str, asked.reports)) + " is in the corpus"
                 return scope
-            scope.allowed = np.array([doc in docs for doc in self._docs], dtype=bool)
+            scope.allowed = self._mask(self._rows_of_docs(docs))
             return scope
         if years:
             wanted = set(years)
             docs = {d for d, p in self.documents.items() if p.about_years & wanted}
-            mask = np.array([doc in docs or bool(wanted & set(named))
-                             for doc, named in zip(self._docs, self.passage_years)], dtype=bool)
+            mask = self._mask(self._rows_of_docs(docs) + [r for y in wanted for r in self._year_rows.get(y, [])])
             if not mask.any():
                 scope.missing = "the reports say nothing about " + ", ".join(map(str, years))
                 return scope
             scope.allowed = mask
         return scope
+
+    def _rows_of_docs(self, docs) -> list[int]:
+        return [row for doc in docs for row in self._doc_rows.get(doc, [])]
+
+    def _mask(self, rows: list[int]) -> np.ndarray:
+        mask = np.zeros(len(self._docs), dtype=bool)
+        mask[rows] = True
+        return mask
 
     def _dense_hits(self, vector: np.ndarray, pool: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         if allowed is None:
@@ -217,7 +230,7 @@ class Pipeline:
             "fusion": fusion,
             "names": (len(named) + 0.5 * len(in_section)) / len(names) if names else 0.0,
             "section": self._section_match(row, analysis),
-            "terms": term_coverage(analysis, context),
+            "terms": term_coverage(analysis, context),  # context is normalised
             "figure": self._figure_match(passage.text, analysis),
             "year": self._year_match(row, scope, analysis.stance),
             "recent": 0.0 if scope.years or scope.report_years else self._recency.get(self._docs[row], 0.0),
@@ -300,15 +313,11 @@ class Pipeline:
             rows = set()
             for form in name.forms:
                 rows.update(self._rows_containing(form))
-            rows.update(r for r, doc in enumerate(self._docs)
-                        if name.entity in (self.documents[doc].places if doc in self.documents else ()))
+            rows.update(self._rows_of_docs(d for d, p in self.documents.items() if name.entity in p.places))
             common = rows if common is None else common & rows
             if not common:
                 return False
         return True
-
-    def rows_containing(self, text: str) -> list[int]:
-        return self._rows_containing(text)
 
     def _rows_containing(self, text: str) -> list[int]:
         normal = normalize(text)
@@ -327,12 +336,11 @@ def _context(passage: Passage) -> str:
     return f"{passage.section}\n{passage.text}" if passage.section else passage.text
 
 
-def term_coverage(analysis: QueryAnalysis, text: str) -> float:
-    """Share of the question's topic words (weighted by rarity) that the text holds."""
-    weights = getattr(analysis, "group_weights", None) or [1.0] * len(analysis.term_groups)
+def term_coverage(analysis: QueryAnalysis, normal_text: str) -> float:
+    """Share of the question's topic words (weighted by rarity) that the normalised text holds."""
+    weights = analysis.term_weights
     total = sum(weights)
     if not total:
         return 0.0
-    normal = normalize(text)
-    hit = sum(w for g, w in zip(analysis.normal_groups, weights) if any(t in normal for t in g))
+    hit = sum(w for g, w in zip(analysis.normal_groups, weights) if any(t in normal_text for t in g))
     return hit / total

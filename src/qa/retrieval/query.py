@@ -115,10 +115,15 @@ class QueryAnalysis:
     def normal_groups(self) -> list[tuple[str, ...]]:
         return [tuple(normalize(t) for t in group) for group in self.term_groups]
 
+    @property
+    def term_weights(self) -> list[float]:
+        """Each term group's weight: its rarity once the pipeline has set ``group_weights``."""
+        return self.group_weights or [1.0] * len(self.term_groups)
+
     @functools.cached_property
     def subject_groups(self) -> list[tuple[tuple[str, ...], float]]:
         """The subject's term groups (not the frame), normalised, with their weights."""
-        weights = self.group_weights or [1.0] * len(self.term_groups)
+        weights = self.term_weights
         frame = self.frame_groups or [False] * len(self.term_groups)
         return [(g, w) for g, w, f in zip(self.normal_groups, weights, frame) if not f and w > 0]
 
