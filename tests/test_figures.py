@@ -55,3 +55,35 @@ def test_questions_name_years_reports_and_relative_years():
 def test_relative_years_in_a_report_are_read_against_its_year():
     mentions = years_in("今年发展主要预期目标是：比上年增长5%，去年实现增长5.2%", 2025)
     assert [m.year for m in mentions] == [2025, 2024]  # 比上年 is a comparison base, not a year named
+
+
+def test_five_year_plans_are_named_in_chinese_and_english():
+    from qa.timeframe import asked_plans, plan_forms, plan_years
+
+    assert asked_plans("“六五”期间新增发电装机容量") == [6] and plan_years(6) == (1981, 1985)
+    assert asked_plans("十二五规划提出城镇化率要提高到多少") == [12] and plan_years(12) == (2011, 2015)
+    assert asked_plans("What did the Sixth Five-Year Plan target?") == [6]
+    assert asked_plans("In the 13th Five-Year Plan outline") == [13] and plan_years(13) == (2016, 2020)
+    assert plan_years(1) == (1953, 1957) and plan_years(3) == (1966, 1970)  # 1963-1965: readjustment
+    assert plan_forms(14) == ["十四五", "第十四个五年"]
+    assert asked_plans("二〇一五年的目标") == [] and asked_plans("十一五时期") == [11]
+
+
+def test_a_figure_takes_no_year_from_a_later_clause():
+    from qa.timeframe import year_before
+
+    text = "粮食产量33212万吨，比上年增加2737万吨，这是在1978年粮食丰收的基础上实现的。"
+    assert year_before(text, text.index("33212"), None) is None
+    text = "2005年与2000年相比，国内生产总值增长57.3%。"  # a span, no one year's change
+    assert year_before(text, text.index("57.3"), None) == 2000
+
+
+def test_a_misspelt_gloss_word_is_corrected_only_when_one_word_is_nearest():
+    from qa.retrieval.bridge import Bridge
+
+    bridge = Bridge({"words": {w: [["词", 1.0]] for w in ("grain", "great", "unemployment", "wish", "rich")},
+                     "english": ["grain", "great", "unemployment", "wish", "rich"]})
+    assert bridge.correct("grian") == "grain"  # two letters swapped: one edit
+    assert bridge.correct("unemployement") == "unemployment"  # long words: up to two edits
+    assert bridge.correct("wich") is None  # wish and rich are both one edit away: no guess
+    assert bridge.correct("grain") is None and bridge.correct("xyz") is None

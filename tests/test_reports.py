@@ -62,3 +62,22 @@ def test_citations_carry_the_section_of_plain_numbered_headings(reports_engine):
 @pytest.mark.parametrize("question", ["What was China's GDP in 1850?", "1900年的财政收入是多少"])
 def test_years_outside_the_reports_are_declined(reports_engine, question):
     assert not reports_engine.ask(question).answered
+
+
+def test_a_report_saying_past_year_in_other_words_reviews_the_year_before(reports_engine):
+    # The 2012 report reviews 2011 as 过去的一年 and 一年来; the 2013 one gives 2012's result.
+    assert_quotes_from(reports_engine, "2012年全年城镇新增就业人数", "1266万人", "2013")
+
+
+def test_a_misspelt_english_word_is_read_as_the_word_meant(reports_engine):
+    assert_quotes_from(reports_engine, "1979 grian output?", "33，212万吨", "1980")
+
+
+def test_a_five_year_plan_reads_the_reports_around_it(reports_engine):
+    assert_quotes_from(reports_engine, "“六五”期间新增发电装机容量是多少千瓦？", "一千九百五十万千瓦", "1986")
+
+
+def test_an_actual_figure_is_never_answered_by_a_target(reports_engine):
+    # The latest report sets 2025's target; no report gives what 2025 came to.
+    answer = reports_engine.ask("What was China's actual GDP growth rate in 2025?")
+    assert not answer.answered, answer.answer

@@ -9,6 +9,7 @@ the documents, before torch is imported.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import sys
 import time
@@ -30,7 +31,17 @@ log = logging.getLogger(__name__)
 
 # Bump when what is derived from passages at build time changes shape, so that old
 # indexes are rebuilt (re-using their vectors) instead of being misread.
-DERIVED_VERSION = 22
+DERIVED_VERSION = 23
+LANGUAGE_DATA = Path(__file__).parent / "language" / "data"
+
+
+def derived_version() -> str:
+    """DERIVED_VERSION with a digest of the vocabulary files (glossary, units) the derived
+    data is built from: an edited glossary re-derives on the next build, vectors re-used."""
+    digest = hashlib.sha256()
+    for path in sorted(LANGUAGE_DATA.glob("*.toml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{DERIVED_VERSION}-{digest.hexdigest()[:12]}"
 BUILD_LOCK_WAIT_S = 1800
 
 
@@ -131,7 +142,7 @@ class Indexer:
             return None
         same = (
             manifest.get("model") == self.spec.name
-            and manifest.get("derived_version") == DERIVED_VERSION
+            and manifest.get("derived_version") == derived_version()
             and not stale_documents(manifest, state)
         )
         if not same:
@@ -172,7 +183,7 @@ class Indexer:
             "model_path": str(self.spec.path) if self.spec.path else None,
             "dimension": int(vectors.shape[1]),
             "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "derived_version": DERIVED_VERSION,
+            "derived_version": derived_version(),
             "passages": len(passages),
             "documents": {
                 rel: {"sha256": sha, "passages": counts.get(rel, 0)} for rel, sha in state.items()

@@ -27,7 +27,7 @@ from qa.timeframe import years_in
 from qa.types import Passage
 
 OPENING_CHARS = 300  # the opening text searched for a year when title and file name give none
-_REVIEW_WORDS = re.compile(r"(?<![比较同与])(?:去年|过去一年|上一年)")
+_REVIEW_WORDS = re.compile(r"(?<![比较同与])(?:去年|过去一年|过去的一年|上一年)|(?<![\d一二三四五六七八九十几两多])一年来")
 _ADMIN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,8}}?(?:自治区|特别行政区|[{ADMIN_SUFFIXES}])")
 _NATIONAL = re.compile(r"国务院|全国|中华人民共和国|中央")
 

@@ -10,9 +10,9 @@ Questions name years in English ("in 2019", "the 2010 report", "last year") or C
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from qa.figures import YEAR, find_figures
+from qa.figures import CLAUSE_END, YEAR, find_figures
 
 # Relative year words and their offset from the document's year.
 RELATIVE_CHINESE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "过去一年": -1,
@@ -56,13 +56,63 @@ def years_in(text: str, base_year: int | None) -> list[YearMention]:
 
 def year_before(text: str, at: int, base_year: int | None, sentence_start: int = 0) -> int | None:
     """The year a figure at position ``at`` is about, from its sentence: the last year named
-    before it (到2025年, 去年), else the first named after it in the sentence."""
+    before it (到2025年, 去年; a base year too: 2005年与2000年相比 is no one year's change),
+    else the first named after it in its own clause, not a later one's (粮食产量33212万吨，
+    ……在1978年丰收的基础上)."""
     mentions = [m for m in years_in(text, base_year) if m.start >= sentence_start]
     before = [m for m in mentions if m.end <= at]
     if before:
         return before[-1].year
-    after = [m for m in mentions if m.start >= at]
+    clause_end = CLAUSE_END.search(text, at)
+    end = clause_end.start() if clause_end else len(text)
+    after = [m for m in mentions if at <= m.start < end]
     return after[0].year if after else None
+
+
+# Five-year plans, the periods Chinese reports count in: 一五 1953-1957, 二五 1958-1962, then
+# from 三五 (1966-1970) on five years each (六五 1981-1985, 十四五 2021-2025).
+FIRST_PLAN_YEAR = 1953
+THIRD_PLAN_YEAR = 1966
+_PLAN_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_PLAN_ZH = re.compile(rf"“({_PLAN_NUMERAL})五”|(?<![一二三四五六七八九十])({_PLAN_NUMERAL})五(?=计划|规划|时期|期间|末|以来)"
+                      rf"|第({_PLAN_NUMERAL})个五年(?:计划|规划)")
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+             "thirteenth fourteenth fifteenth sixteenth").split()
+_PLAN_EN = re.compile(r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2})(?:st|nd|rd|th)? five[- ]?year (?:plan|programme|program)")
+_PLAN_DIGITS = "零一二三四五六七八九"
+
+
+def plan_years(number: int) -> tuple[int, int]:
+    """First and last year of the Nth five-year plan (1963-1965 were years of readjustment
+    between the second and the third)."""
+    start = FIRST_PLAN_YEAR + 5 * (number - 1) if number <= 2 else THIRD_PLAN_YEAR + 5 * (number - 3)
+    return start, start + 4
+
+
+def plan_forms(number: int) -> list[str]:
+    """How reports name the Nth plan: 十二五, 第十二个五年规划 / 计划."""
+    tens, units = divmod(number, 10)
+    numeral = ("十" if tens == 1 else (_PLAN_DIGITS[tens] + "十" if tens else "")) + (_PLAN_DIGITS[units] if units else "")
+    return [f"{numeral}五", f"第{numeral}个五年"]
+
+
+def _plan_number(numeral: str) -> int | None:
+    if numeral.isdigit():
+        return int(numeral)
+    if numeral.lower() in _ORDINALS:
+        return _ORDINALS.index(numeral.lower()) + 1
+    if "十" in numeral:
+        tens, _, units = numeral.partition("十")
+        return (_PLAN_DIGITS.index(tens) if tens else 1) * 10 + (_PLAN_DIGITS.index(units) if units else 0)
+    return _PLAN_DIGITS.index(numeral) if len(numeral) == 1 else None
+
+
+def asked_plans(question: str) -> list[int]:
+    """The five-year plans a question names (十二五, “六五”计划, "the Sixth Five-Year Plan")."""
+    found = [next(g for g in groups if g) for groups in _PLAN_ZH.findall(question)]
+    found += _PLAN_EN.findall(question.lower())
+    numbers = [_plan_number(n) for n in found]
+    return list(dict.fromkeys(n for n in numbers if n and 1 <= n <= 30))
 
 
 @dataclass
@@ -72,6 +122,7 @@ class AskedYears:
     about: list[int]  # figures about these years ("in 2019", 2019年)
     reports: list[int]  # documents of these years ("the 2010 report")
     relative: int | None = None  # an offset against the report's or the latest year ("last year")
+    plans: list[int] = field(default_factory=list)  # five-year plans named (六五: 6)
 
 
 def asked_years(question: str) -> AskedYears:
@@ -91,4 +142,4 @@ def asked_years(question: str) -> AskedYears:
         match = _ENGLISH_RELATIVE.search(lowered)
         if match:
             relative = RELATIVE_ENGLISH[match.group(1)]
-    return AskedYears(about, list(dict.fromkeys(reports)), relative)
+    return AskedYears(about, list(dict.fromkeys(reports)), relative, asked_plans(question))

@@ -75,11 +75,12 @@ def subject_share(groups: list[tuple[tuple[str, ...], float]], normal_text: str)
 
 def support_groups(analysis: QueryAnalysis, pool_texts: list[str]) -> list[tuple[tuple[str, ...], float]]:
     """The subject's groups weighted for judging a sentence. A group none of the passages
-    read holds counts only when the question typed it in Chinese (or pinyin): a dictionary
+    read holds counts only when the question typed it in Chinese (or pinyin) or the glossary
+    gave it: a dictionary
     rendering of an English word that no passage uses is a sense the reports do not speak
     in ("fast" as 坚守), not a sign that the answer is missing. A noun (资金, 干部) weighs its
     full rarity; a verb or another word (得到, 发出) is worded too many ways to count much."""
-    typed = set(analysis.typed_terms)
+    typed = set(analysis.typed_terms) | set(analysis.glossary_terms)
     weighted = []
     for group, weight in analysis.subject_groups:
         held = any(t in text for text in pool_texts for t in group)
@@ -154,7 +155,10 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
         features["unit"] = _unit_fit(analysis.unit, figure)
         # A year's figure with no stance asked is what the year came to, not its target.
         stance = analysis.stance or ("outcome" if asked_years else None)
-        features["stance"] = _stance_fit(stance, normal)  # stance words: anywhere in the sentence
+        # Stance words up to the end of the figure's clause: a later clause's 实现 or 主要
+        # speaks of another figure (目标是：增长7.5%左右，……努力实现居民收入增长).
+        stance_end = clause_bounds(sentence, figure.start)[1]
+        features["stance"] = _stance_fit(stance, normalize(sentence[:stance_end]))
         features["year"] = _year_fit(asked_years, sentence, figure.start, base_year, passage_years,
                                      document_year >= DOCUMENT_YEAR_MATCH)
         if analysis.counted_groups:
@@ -165,11 +169,14 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
     if analysis.names and passage_names < MIN_PLACE_SHARE:
         candidate.supported = False  # a figure of another place's paragraph never answers
         return
+    # A question that says "target" (or "actual") is not answered by a figure of the other
+    # stance: the 2025 target is no answer to what 2025 came to.
     if figure is None:
         candidate.supported = not has_subject or features["subject"] > 0
     else:
         candidate.supported = (not has_subject or features["near"] >= MIN_NEAR_SHARE) \
             and features["year"] >= 0 and features["unit"] >= 0 and features.get("counted", 1.0) > 0 \
+            and not (analysis.stance and features["stance"] < 0) \
             and not (analysis.yearly and _running_total(normal))
 
 

@@ -77,6 +77,9 @@ QUESTION_KINDS = [
     ("amount", r"\bhow much\b|\bhow (?:large|big|high)\b"),
     ("number", r"\bwhat(?:'s| is| was| are| were| will be)?(?:\s+[\w'’-]+){0,4}?\s+(?:" + "|".join(QUANTITY_NOUNS)
                + r")\b(?!\s+(?:policy|policies|measures?))"),
+    # No question word, a quantity noun at the end: "1979 grain output?", "2011 fiscal revenue"
+    ("number", r"^(?!.*\b(?:what|which|who|whom|when|where|how|why)\b).*\b(?:" + "|".join(QUANTITY_NOUNS)
+               + r")\W*$"),
     ("what", r"\bwhat (?:did|does|do|will|would|should|measures|steps|policy|policies|actions?|reforms?|was done|were the)\b"
              r"|\bhow (?:did|does|do|will|would|should|to)\b|\b(?:propose|proposed|decide|decided|announce|announced|pledge|pledged|promise|promised)\b"),
     ("name", r"\b(?:which|what|name)\b"),
@@ -110,6 +113,9 @@ ASKS_OUTCOME = (r"\b(?:actual|actually|achieved|reached|realized|realised|record
 # Chat shorthand read as the word it stands for.
 SHORTHAND = {"ppl": "people", "govt": "government", "gov": "government", "yrs": "years", "yr": "year",
              "gdp's": "gdp", "pct": "percent", "bn": "billion", "mln": "million", "tn": "trillion"}
+
+# Question words, for reading a misspelt one ("wich bridge") as the word meant.
+QUESTION_WORDS = ("which", "what", "when", "where", "who", "whom", "whose", "how", "many", "much")
 
 # Small numbers in words, with the Chinese numeral of each ("eight" is 8, 八).
 NUMBER_WORDS = dict(zip("one two three four five six seven eight nine ten eleven twelve".split(),

@@ -8,6 +8,7 @@ gloss.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -22,6 +23,12 @@ _VARIANT = re.compile(r"^variant of (\w)\[")
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 MAX_GLOSS_WORDS = 4  # longer glosses are explanations, not translations
 MAX_TARGETS = 4
+# A misspelt English word ("grian", "inflaton") is read as the gloss word one edit away
+# (optimal string alignment: a swap of two letters is one edit), or two for words of
+# CORRECT_LONG letters or more ("unemployement"); words under CORRECT_MIN letters are left
+# alone, since most short strings are one edit from some word.
+CORRECT_MIN = 4
+CORRECT_LONG = 8
 
 
 def english_forms(word: str) -> list[str]:
@@ -235,6 +242,31 @@ class Bridge:
         self.common_pinyin = frozenset(data.get("common_pinyin", ()))
         # Pinyin of names in the dictionary ("wushan" 巫山): a real other place, not a misspelling.
         self.name_pinyin = frozenset(data.get("name_pinyin", ()))
+
+    @functools.cached_property
+    def _single_words(self) -> list[str]:
+        return sorted(k for k in self.words if " " not in k)
+
+    @functools.lru_cache(maxsize=4096)
+    def correct(self, word: str) -> str | None:
+        """The gloss word a misspelt English word stands for, or None: the nearest by OSA
+        distance, when one is nearest; a tie goes to the glossary's term (the field's
+        vocabulary), else no guess."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        word = word.lower()
+        if len(word) < CORRECT_MIN or self.is_english(word) or word in self.words:
+            return None
+        limit = 2 if len(word) >= CORRECT_LONG else 1
+        found = process.extract(word, self._single_words, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if not found:
+            return None
+        nearest = min(distance for _w, distance, _i in found)
+        best = [w for w, distance, _i in found if distance == nearest]
+        if len(best) > 1:
+            best = [w for w in best if w in glossary().english]
+        return best[0] if len(best) == 1 else None
 
     def is_english(self, word: str) -> bool:
         return any(form in self.english for form in english_forms(word))

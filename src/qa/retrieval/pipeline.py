@@ -30,6 +30,7 @@ from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
 from qa.retrieval.tokenize import lexical_tokens
 from qa.store import IndexVersion
 from qa.text import normalize
+from qa.timeframe import asked_plans, plan_forms, plan_years
 from qa.types import Passage
 
 POOL = 50  # candidates taken from each retriever before fusion
@@ -164,6 +165,9 @@ class Pipeline:
                 return scope
             scope.allowed = self._mask(self._rows_of_docs(docs))
             return scope
+        if asked.plans and not years:
+            scope.allowed = self._plan_mask(asked.plans)
+            return scope
         if years:
             wanted = set(years)
             docs = {d for d, p in self.documents.items() if p.about_years & wanted}
@@ -173,6 +177,17 @@ class Pipeline:
                 return scope
             scope.allowed = mask
         return scope
+
+    def _plan_mask(self, plans: list[int]) -> np.ndarray:
+        """A five-year plan's rows: the reports from the year before it (which sets it out)
+        to the year after it (which reviews it), and any passage naming it."""
+        rows = []
+        for plan in plans:
+            first, last = plan_years(plan)
+            docs = {d for d, p in self.documents.items() if p.year is not None and first - 1 <= p.year <= last + 1}
+            named = {r for form in plan_forms(plan) for r in self._rows_containing(form)}  # 一五 is in 十一五 too
+            rows += self._rows_of_docs(docs) + [r for r in named if plan in asked_plans(self._contexts[r])]
+        return self._mask(rows)
 
     def _rows_of_docs(self, docs) -> list[int]:
         return [row for doc in docs for row in self._doc_rows.get(doc, [])]
@@ -239,25 +254,30 @@ class Pipeline:
         return Candidate(row, passage, score, dense=float(dense[row]), features=features)
 
     def _year_match(self, row: int, scope: Scope, stance: str | None) -> float:
-        """How surely the passage is about an asked year: 1 when it names the year; else by
-        its document, whose own year is the year its targets are for and whose review year
-        (the year before, for a report reviewing it) the year its results are of. A target
-        question prefers the first, any other question the second."""
+        """How surely the passage is about an asked year, by what it names and by its
+        document. A report's own year is the year its targets are for, its review year (the
+        year before, for a report reviewing it) the year its results are of: a target
+        question prefers the first, any other question the second. A passage naming the
+        year in the preferred document is surest (1); naming it elsewhere, less (0.7, or 0.6
+        in a document about other years): the report of 2012 names 2012 for its targets,
+        the one of 2013 for the results."""
         if not scope.years:
             return 0.0
         named = set(self.passage_years[row]) if row < len(self.passage_years) else set()
         wanted = set(scope.years)
-        if named & wanted:
-            return 1.0
         profile = self.documents.get(self._docs[row])
-        if profile is None or not profile.about_years & wanted:
+        about = profile is not None and bool(profile.about_years & wanted)
+        preferred = False
+        if about:
+            plans = profile.year in wanted
+            reviews = profile.review_year in wanted and profile.review_year != profile.year
+            preferred = plans if stance == "target" else (reviews or profile.review_year == profile.year)
+        if named & wanted:
+            return 1.0 if preferred else (0.7 if about else 0.6)
+        if not about:
             return 0.0
-        plans = profile.year in wanted
-        reviews = profile.review_year in wanted and profile.review_year != profile.year
-        preferred = plans if stance == "target" else (reviews or profile.review_year == profile.year)
-        if preferred:
-            return 0.8 if not named else 0.4
-        return 0.4 if not named else 0.2
+        fit = 0.8 if preferred else 0.4
+        return fit / 2 if named else fit  # it names another year: half as sure
 
     def _section_match(self, row: int, analysis: QueryAnalysis) -> float:
         """1 when the section belongs to one of the question's names: 青岛 for the heading

@@ -32,7 +32,7 @@ from qa.retrieval.bridge import Bridge, english_forms
 from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch, pinyin_key
 from qa.retrieval.tokenize import search_words, words_with_tags
 from qa.text import is_chinese, normalize, normalize_spaces, simplified
-from qa.timeframe import AskedYears, asked_years
+from qa.timeframe import AskedYears, asked_years, plan_forms
 
 # A Latin word made only of pinyin syllables (a romanised Chinese name, maybe misspelt).
 _PINYIN = re.compile(
@@ -81,6 +81,9 @@ class QueryAnalysis:
     content_words: int = 0  # subject words in the question (not names, not question frame)
     bridged_words: int = 0  # of those, how many found a Chinese term in the corpus
     typed_terms: list[str] = field(default_factory=list)  # corpus words typed in Chinese or pinyin
+    # Chinese terms of the question's English words that the glossary gives (the field's
+    # vocabulary, unlike a dictionary gloss, is meant as said).
+    glossary_terms: list[str] = field(default_factory=list)
     money: bool = False  # the question asks for a sum of money (多少钱, "how much did it cost")
     yearly: bool = False  # the question asks for one year's figure (每年, "per year"), not a running total
     counted_groups: list[int] = field(default_factory=list)  # term groups naming what a count counts
@@ -160,6 +163,7 @@ class QueryAnalyzer:
         text = simplified(normalize_spaces(question))
         text = re.sub(r"\b(" + "|".join(map(re.escape, english.SHORTHAND)) + r")\b",
                       lambda m: english.SHORTHAND[m.group(1).lower()], text, flags=re.IGNORECASE)
+        text = _LATIN_WORD.sub(lambda m: self._question_word(m.group(0)), text)
         lang = "zh" if is_chinese(text) else "en"
         analysis = QueryAnalysis(question, text, lang, _question_kind(text, lang))
         analysis.stance = _stance(text)
@@ -174,6 +178,28 @@ class QueryAnalyzer:
         self._add_terms(analysis, leftovers)
         return analysis
 
+    def _spelling(self, word: str) -> str:
+        """A misspelt English word read as the gloss word meant ("grian" -> grain,
+        "unemployement" -> unemployment), so that phrases still match; a pinyin spelling,
+        a word that translates or a name the corpus spells stays as typed."""
+        if _PINYIN.match(word) or word in self.pinyin_words or self.bridge.translate(word) \
+                or self.spelled_in_corpus(word):
+            return word
+        return self.bridge.correct(word) or word
+
+    def _question_word(self, word: str) -> str:
+        """A misspelt question word read as the one meant ("wich" -> which): one edit away
+        from exactly one of them, and neither pinyin nor a word the corpus's glosses use
+        (the dictionary's rarest senses hold "wich" too)."""
+        from rapidfuzz.distance import OSA
+
+        lowered = word.lower()
+        if len(lowered) < 4 or lowered in english.QUESTION_WORDS or _PINYIN.match(lowered) \
+                or not lowered.isalpha() or lowered in self.bridge.words or lowered in ENGLISH_STOPWORDS:
+            return word
+        near = [q for q in english.QUESTION_WORDS if OSA.distance(lowered, q, score_cutoff=1) <= 1]
+        return near[0] if len(near) == 1 else word
+
     # -- search terms ---------------------------------------------------------------------
 
     def _add_terms(self, analysis: QueryAnalysis, leftovers: list[str]) -> None:
@@ -181,6 +207,8 @@ class QueryAnalyzer:
         has_chinese = bool(re.search(r"[\u4e00-\u9fff]", analysis.text))
         if has_chinese:
             groups += self._chinese_groups(analysis)
+        for plan in analysis.years.plans:  # "the Sixth Five-Year Plan": the reports say 六五
+            groups.append(({form: 1.0 for form in plan_forms(plan)}, False, ()))
         content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS
                    and w not in self._glossary.scope_english and not w.isdigit() and len(w) > 1]
         analysis.content_words += len(content)
@@ -189,14 +217,17 @@ class QueryAnalyzer:
             analysis.unknown_names += [w for w in content if w in acronyms and not self._word_terms(w)]
         analysis.typed_terms = [t for group, _frame, _words in groups for t in group] + [
             zh for w in content if w in self.pinyin_words and not self.bridge.is_english(w) for zh in self.pinyin_words[w]]
+        content = [self._spelling(w) for w in content]
         at = 0
         for size, options in self._translated_runs(content):
             if not options and content[at] not in self.pinyin_words:
                 spelled = self.spelled_in_corpus(content[at])  # a name the corpus spells (茶店子)
                 options = [(zh, 1.0) for zh in spelled]
+            words = content[at:at + size]
             if options:
                 analysis.bridged_words += size
-                words = content[at:at + size]
+                if any(" ".join(words[:-1] + [form]) in self._glossary.english for form in english_forms(words[-1])):
+                    analysis.glossary_terms += [zh for zh, _w in options]
                 groups.append((dict(options), all(_is_frame_word(w) for w in words), tuple(words)))
             at += size
         forms = [form for name in analysis.names for form in name.forms]
