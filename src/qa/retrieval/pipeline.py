@@ -72,6 +72,8 @@ class Scope:
     """The rows a question reads, and the years it is about."""
 
     allowed: np.ndarray | None = None  # boolean mask over rows; None: the whole corpus
+    docs: list[str] = field(default_factory=list)  # the mask as the vector store filters it:
+    rows: list[int] = field(default_factory=list)  # these documents' rows and these rows
     years: list[int] = field(default_factory=list)  # years the figures must be about
     report_years: list[int] = field(default_factory=list)  # documents named by their year
     missing: str | None = None  # why nothing in the corpus can answer (a year no report covers)
@@ -94,7 +96,7 @@ class Pipeline:
         self.settings = settings or {}
         self.weights = Weights.from_settings(self.settings.get("retrieval", {}))
         passages = version.passages
-        self.dense = DenseRetriever(version.faiss_index, top_k=POOL)
+        self.dense = DenseRetriever(version.vector_store, top_k=POOL)
         self.lexical = BM25([lexical_tokens(_context(p)) for p in passages])
         self.gazetteer = Gazetteer(version.derived.get("gazetteer", {}))
         self.analyzer = QueryAnalyzer(
@@ -134,7 +136,7 @@ class Pipeline:
             return result
         vector = embedder.encode_queries([analysis.dense_text()])[0]
         pool = max(k, POOL)
-        dense_hits = self._dense_hits(vector, pool, scope.allowed)
+        dense_hits = self._dense_hits(vector, pool, scope)
         lexical_hits = self.lexical.run(self._lexical_query(analysis), pool, scope.allowed)
         fused = reciprocal_rank_fusion(
             [dense_hits, lexical_hits], [self.weights.dense_weight, self.weights.lexical_weight]
@@ -163,11 +165,14 @@ class Pipeline:
                 scope.missing = "no report of " + ", ".join(map(str, asked.reports)) + " is in the corpus"
                 return scope
             scope.allowed = self._mask(self._rows_of_docs(docs))
+            scope.docs = sorted(docs)
             return scope
         if years:
             wanted = set(years)
             docs = {d for d, p in self.documents.items() if p.about_years & wanted}
-            mask = self._mask(self._rows_of_docs(docs) + [r for y in wanted for r in self._year_rows.get(y, [])])
+            scope.docs = sorted(docs)
+            scope.rows = sorted({r for y in wanted for r in self._year_rows.get(y, [])})
+            mask = self._mask(self._rows_of_docs(docs) + scope.rows)
             if not mask.any():
                 scope.missing = "the reports say nothing about " + ", ".join(map(str, years))
                 return scope
@@ -182,13 +187,11 @@ class Pipeline:
         mask[rows] = True
         return mask
 
-    def _dense_hits(self, vector: np.ndarray, pool: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        if allowed is None:
+    def _dense_hits(self, vector: np.ndarray, pool: int, scope: Scope) -> list[tuple[int, float]]:
+        """The scope is filtered inside the vector store (a Milvus filter expression)."""
+        if scope.allowed is None:
             return self.dense.run(vector, pool)
-        rows = np.flatnonzero(allowed)
-        scores = self.version.vectors[rows] @ vector
-        top = np.argsort(-scores, kind="stable")[:pool]
-        return [(int(rows[i]), float(scores[i])) for i in top]
+        return self.dense.run(vector, pool, docs=scope.docs, rows=scope.rows)
 
     def _document_recency(self) -> dict[str, float]:
         """Each dated document's place between the oldest (0) and the latest (1) report."""
