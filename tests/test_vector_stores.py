@@ -5,7 +5,6 @@ switch to a new version and a build killed half way."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -160,3 +159,18 @@ def test_store_settings(tmp_path):
     remote = Settings.load(config=tmp_path / "qa.toml", env={"QA_MILVUS_URI": "http://milvus:19530"})
     assert remote.milvus_uri == "http://milvus:19530"
     assert Settings.load(env={}).store == "faiss"
+
+
+@milvus_installed
+def test_moving_an_index_from_faiss_to_milvus_embeds_nothing(tmp_path, cache_dir, shared_engine):
+    engine = store_engine(tmp_path, cache_dir, shared_engine, "faiss")
+    before = engine.ask("青岛市给夷陵区援助了多少资金")
+    moved = Engine(Settings.load(corpus=engine.settings.corpus_dir, index=engine.settings.index_dir,
+                                 cache_dir=cache_dir, env={"QA_STORE": "milvus"}))
+    moved.embedder = shared_engine.embedder
+    summary = moved.build()
+    assert summary.embedded == 0 and not summary.unchanged
+    assert IndexStore(engine.settings.index_dir).read_manifest()["vector_store"]["kind"] == "milvus"
+    after = moved.ask("青岛市给夷陵区援助了多少资金")
+    assert after.answer == before.answer and [c.passage.id for c in after.citations] == [
+        c.passage.id for c in before.citations]
