@@ -81,7 +81,7 @@ class Engine:
         indexer = Indexer(self.settings, embedder=self.embedder, progress=progress, log_fn=self._log)
         try:
             return indexer.run(rebuild=rebuild)
-        except CorpusError as exc:
+        except (CorpusError, VectorStoreError) as exc:
             raise EngineError(str(exc)) from None
 
     def load(self) -> None:
