@@ -153,7 +153,9 @@ class MilvusStore(VectorStore):
         else:
             index_type, index_params = "IVF_FLAT", {"nlist": IVF_NLIST}
         params.add_index("vector", index_type=index_type, metric_type="IP", params=index_params)
-        milvus.create_index(self.collection, params)
+        # Milvus Lite builds the index in the call; pymilvus's wait for it asks for a timestamp
+        # Milvus Lite does not implement (an error in the log, nothing else).
+        milvus.create_index(self.collection, params, **({"sync": False} if is_lite(self.uri) else {}))
         milvus.load_collection(self.collection)
         self.record.update(index_type=index_type, index_params=index_params)
         return self.record
