@@ -1051,8 +1051,15 @@ class Bench:
         for n in sizes:
             rows.append({"passages": n, "dense": self.scale_dense(vectors[:n], queries, passage_like)})
             gc.collect()
+            if self.args.milvus and n >= self.args.milvus_min:
+                rows[-1]["milvus"] = self.scale_milvus(vectors[:n], queries)
+                gc.collect()
         del vectors
         gc.collect()
+        if self.args.no_lexical:
+            self.results["scale"] = {"queries_dense": n_queries, "generation": generation, "rows": rows,
+                                     "exact_max": self.args.exact_max}
+            return
         log(f"scale: generating {nmax} synthetic texts")
         t = time.perf_counter()
         texts = mix_texts(seeds["passage_texts"], nmax, rng)
@@ -1138,6 +1145,65 @@ class Bench:
         if not self.quick and n > exact_max and not self.args.no_ivf:
             record["ivf_alternative"] = self.ivf_alternative(xb, queries, truth)
         return record
+
+    def scale_milvus(self, x, queries) -> dict:
+        """The Milvus Lite store over the same vectors and queries (--milvus): insert, index and
+        load time, memory (this process: Milvus Lite runs in it), single-query latency and
+        recall@10 against exact search, through the engine's own MilvusStore."""
+        import faiss
+        import numpy as np
+
+        from qa.retrieval.pipeline import POOL
+        from qa.vectorstores import StoreSpec
+        from qa.vectorstores.base import RowInfo
+        from qa.vectorstores.milvus_store import MilvusStore, release
+
+        n, d = x.shape
+        log(f"scale: Milvus Lite over {n} vectors")
+        folder = self.work / "milvus" / "versions" / f"v{n}"
+        folder.mkdir(parents=True, exist_ok=True)
+        uri = str(self.work / "milvus" / f"scale-{n}.db")
+        gc.collect()
+        with PeakRSS() as peak:
+            t = time.perf_counter()
+            store = MilvusStore.create(StoreSpec("milvus", uri, "bench"), folder, f"v{n}", d)
+            info = [RowInfo(f"p{i}", f"doc{i // 1000}.txt", None) for i in range(n)]
+            store.add(range(n), x, info)
+            insert_s = time.perf_counter() - t
+            t = time.perf_counter()
+            record = store.finish()
+            index_s = time.perf_counter() - t
+        flat = faiss.IndexFlatIP(d)
+        flat.add(np.ascontiguousarray(x))
+        truth_scores, truth_rows = flat.search(queries, 10)
+        del flat
+        lat, hits, near = [], 0, 0
+        for i, q in enumerate(queries):
+            t = time.perf_counter()
+            found = store.search(q, POOL)
+            lat.append((time.perf_counter() - t) * 1000)
+            top = [r for r, _s in found[:10]]
+            hits += len(set(top) & set(truth_rows[i].tolist()))
+            near += sum(1 for _r, sc in found[:10] if sc >= truth_scores[i, 9] - NEAR_TIE)
+        docs = ["doc3.txt", "doc7.txt"]
+        filtered_lat, outside = [], 0
+        for q in queries[:20]:
+            t = time.perf_counter()
+            found = store.search(q, POOL, docs=docs)
+            filtered_lat.append((time.perf_counter() - t) * 1000)
+            outside += sum(1 for r, _s in found if info[r].doc not in docs)
+        disk = sum(f.stat().st_size for f in Path(uri).rglob("*") if f.is_file())
+        release(uri)
+        shutil.rmtree(self.work / "milvus", ignore_errors=True)
+        return {"store": "milvus-lite " + (version_of("milvus-lite") or "?"), "index_type": record["index_type"],
+                "index_params": record["index_params"], "nprobe": store_nprobe(record),
+                "insert_s": rnd(insert_s, 2), "index_s": rnd(index_s, 2), "build_s": rnd(insert_s + index_s, 2),
+                "build_peak_rss_delta_mib": rnd(peak.peak - peak.start, 1),
+                "rss_delta_mib": rnd(peak.end - peak.start, 1), "disk_mib": rnd(disk / MIB, 1),
+                "search_ms_p50": rnd(med(lat), 3), "search_ms_p95": rnd(pct(lat, 95), 3),
+                "recall_at_10": rnd(hits / (10 * len(queries)), 4),
+                "near_tie_recall": rnd(near / (10 * len(queries)), 4), "k": POOL,
+                "filtered_search_ms_p50": rnd(med(filtered_lat), 3), "filtered_rows_outside": outside}
 
     def timed_searches(self, index, queries, truth, k):
         """Single-query searches of k (the pipeline's pool): latencies (ms), recall@10, near-tie
@@ -1452,6 +1518,20 @@ class Bench:
                     f"{d['exact_search_ms_p50']} | "
                     f"{bm_build} | {bm_mem} | {lx.get('search_ms_p50')} / {lx.get('search_ms_p95')} | "
                     f"{lx.get('names_meet_ms')} |")
+            milvus = [rr for rr in s["rows"] if rr.get("milvus")]
+            if milvus:
+                lines += ["", "Milvus Lite in the same run (--milvus; same vectors and queries, k = 50):", "",
+                          "| passages | store / index | build s (insert + index) | RSS delta MiB (peak) | disk MiB "
+                          "| search ms p50 / p95 | FAISS ms p50 / p95 | recall@10 (near-tie) | FAISS recall@10 |",
+                          "|---|---|---|---|---|---|---|---|---|"]
+                for rr in milvus:
+                    m, d = rr["milvus"], rr["dense"]
+                    lines.append(
+                        f"| {rr['passages']:,} | {m['store']} {m['index_type']} {m['index_params'] or ''} "
+                        f"nprobe {m['nprobe']} | {m['build_s']} ({m['insert_s']} + {m['index_s']}) | "
+                        f"{m['rss_delta_mib']} ({m['build_peak_rss_delta_mib']}) | {m['disk_mib']} | "
+                        f"{m['search_ms_p50']} / {m['search_ms_p95']} | {d['search_ms_p50']} / {d['search_ms_p95']} | "
+                        f"{m['recall_at_10']} ({m['near_tie_recall']}) | {d['recall_at_10']} |")
             for rr in s["rows"]:
                 d = rr["dense"]
                 if d.get("probe_sweep"):
@@ -1482,6 +1562,8 @@ class Bench:
         if not s:
             return
         rows = s["rows"]
+        if not all("lexical" in r for r in rows):  # --no-lexical: no figure
+            return
         n = [r["passages"] for r in rows]
         floor = lambda values: [None if v is None else max(v, 1e-3) for v in values]  # noqa: E731 (log axes)
         fig, axes = plt.subplots(1, 3, figsize=(16, 5.2))
@@ -1577,6 +1659,12 @@ class Bench:
 
 
 # ======================================================================= synthetic data
+
+
+def store_nprobe(record: dict) -> int | None:
+    from qa.vectorstores.milvus_store import IVF_NPROBE
+
+    return IVF_NPROBE if record.get("index_type") == "IVF_FLAT" else None
 
 
 def make_copies(source: Path, target: Path, copies: int) -> None:
@@ -1723,6 +1811,11 @@ def parse_args(argv=None):
     parser.add_argument("--sections", default=",".join(ALL_SECTIONS),
                         help=f"comma-separated subset of {','.join(ALL_SECTIONS)}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    parser.add_argument("--milvus", action="store_true",
+                        help="scale section: also the Milvus Lite store (needs report-qa[milvus]; minutes at 1M)")
+    parser.add_argument("--no-lexical", action="store_true", help="scale section: dense indexes only")
+    parser.add_argument("--milvus-min", type=int, default=100_000,
+                        help="with --milvus: only at sizes of at least this many passages")
     args = parser.parse_args(argv)
     default_sizes = "2000,10000" if args.quick else "10000,100000,1000000"
     args.sizes = sorted(int(float(s)) for s in (args.sizes or default_sizes).split(","))

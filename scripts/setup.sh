@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates .venv and installs report-qa into it. `scripts/setup.sh test` adds the test extras.
+# Creates .venv and installs report-qa into it. `scripts/setup.sh test` adds the test extras
+# and the Milvus store (pymilvus, Milvus Lite), so that its tests run.
 # torch is installed first, pinned, so that pip takes the CPU build and never a CUDA one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 python -m pip install -q --upgrade pip
 python -m pip install -q torch==2.13.0
 if [ "${1:-}" = "test" ]; then
-  python -m pip install -q -e '.[test]'
+  python -m pip install -q -e '.[test,milvus]'
 else
   python -m pip install -q -e .
 fi

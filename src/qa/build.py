@@ -143,6 +143,7 @@ class Indexer:
         same = (
             manifest.get("model") == self.spec.name
             and manifest.get("derived_version") == derived_version()
+            and manifest.get("vector_store", {}).get("kind", "faiss") == self.settings.store
             and not stale_documents(manifest, state)
         )
         if not same:
@@ -190,7 +191,8 @@ class Indexer:
             },
             "skipped": {s.rel: s.reason for s in skipped},
         }
-        version = self.store.write_version(manifest, passages, hashes, vectors, _derived_data(passages, self.settings.cache_dir))
+        version = self.store.write_version(manifest, passages, hashes, vectors, _derived_data(passages, self.settings.cache_dir),
+                                           self.settings.store_spec())
         return BuildSummary(len(passages), embedded, reused, removed, time.perf_counter() - started,
                             len(documents), manifest["skipped"], version.name)
 

@@ -9,6 +9,9 @@ names another) may hold::
     model = "multilingual-e5-small"    # QA_MODEL: the bundled default, or a model folder
     k = 5
     compact_query_encoder = true # QA_COMPACT_QUERY_ENCODER=0: questions through sentence-transformers too
+    store = "faiss"              # QA_STORE: "faiss" (default) or "milvus" (needs report-qa[milvus])
+    milvus_uri = "index/milvus.db"     # QA_MILVUS_URI: Milvus Lite folder, or http://host:19530
+    milvus_collection = "report_qa"    # QA_MILVUS_COLLECTION: collection-name prefix
 
     [answer]
     abstain_threshold = 1.1      # see docs/evaluation.md for how to choose it
@@ -27,6 +30,7 @@ names another) may hold::
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,10 +53,19 @@ class Settings:
     k: int = 5
     compact_query_encoder: bool = True  # see qa.query_encoder
     config_path: Path | None = None
+    store: str = "faiss"  # the vector store a build writes: faiss or milvus (qa.vectorstores)
+    milvus_uri: str | None = None  # None: <index>/milvus.db (Milvus Lite)
+    milvus_collection: str = "report_qa"
     answer: dict = field(default_factory=dict)
     retrieval: dict = field(default_factory=dict)
     bot: dict = field(default_factory=dict)
     eval: dict = field(default_factory=dict)
+
+    def store_spec(self):
+        """Where builds write their vectors (qa.vectorstores.StoreSpec)."""
+        from qa.vectorstores import StoreSpec
+
+        return StoreSpec(self.store, self.milvus_uri, self.milvus_collection)
 
     @classmethod
     def load(
@@ -90,6 +103,12 @@ class Settings:
                 return as_path(file_values[file_key], base)
             return as_path(default, Path.cwd())
 
+        store = str(pick(None, "QA_STORE", "store", "faiss")).strip().lower()
+        if store not in ("faiss", "milvus"):
+            raise ConfigError(f"store must be faiss or milvus, got {store!r}")
+        milvus_uri = pick(None, "QA_MILVUS_URI", "milvus_uri", None)
+        if milvus_uri is not None and not re.match(r"^(https?|tcp|unix):", str(milvus_uri)):
+            milvus_uri = str(resolve(None, "QA_MILVUS_URI", "milvus_uri", milvus_uri))  # a Milvus Lite path
         try:
             k = int(pick(None, "QA_K", "k", 5))
         except (TypeError, ValueError) as exc:
@@ -104,6 +123,9 @@ class Settings:
             k=k,
             compact_query_encoder=_as_bool(pick(None, "QA_COMPACT_QUERY_ENCODER", "compact_query_encoder", True)),
             config_path=config_path,
+            store=store,
+            milvus_uri=milvus_uri,
+            milvus_collection=str(pick(None, "QA_MILVUS_COLLECTION", "milvus_collection", "report_qa")),
             answer=dict(file_values.get("answer", {})),
             retrieval=dict(file_values.get("retrieval", {})),
             bot=dict(file_values.get("bot", {})),

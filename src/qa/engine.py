@@ -27,6 +27,7 @@ from qa.ingest import CorpusError
 from qa.retrieval.pipeline import Pipeline
 from qa.store import IndexCorruptError, IndexMissingError, IndexStore, IndexVersion
 from qa.types import Answer, Passage
+from qa.vectorstores import VectorStoreError
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class Engine:
         indexer = Indexer(self.settings, embedder=self.embedder, progress=progress, log_fn=self._log)
         try:
             return indexer.run(rebuild=rebuild)
-        except CorpusError as exc:
+        except (CorpusError, VectorStoreError) as exc:
             raise EngineError(str(exc)) from None
 
     def load(self) -> None:
@@ -96,7 +97,7 @@ class Engine:
         except IndexMissingError:
             self.ensure_index()
             version = self.store.load()
-        except IndexCorruptError as exc:
+        except (IndexCorruptError, VectorStoreError) as exc:
             raise EngineError(str(exc)) from None
         self._check_model(version.manifest)
         return version
@@ -128,7 +129,7 @@ class Engine:
         try:
             version = self.store.load()
             self._check_model(version.manifest)
-        except (IndexMissingError, IndexCorruptError, EngineError) as exc:
+        except (IndexMissingError, IndexCorruptError, EngineError, VectorStoreError) as exc:
             self._log(f"keeping the loaded index: the new one cannot be used ({exc})")
             self._rejected_version = current  # do not retry (and warn) on every question
             return False

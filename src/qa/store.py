@@ -10,12 +10,15 @@ Layout::
                             passage count, checksums of every other file (written last)
         passages.jsonl      the passages, verbatim, with the hash of the text embedded
         vectors.npy         float32 vectors (loaded with allow_pickle=False)
-        vectors.faiss       the FAISS index over them
+        vectors.faiss       the FAISS index over them (FAISS store; with Milvus the vectors
+                            are also in the collection the manifest's ``vector_store`` names)
+        vector_store.json   the Milvus collection this version writes (written first, so that
+                            clean-up finds a killed build's collection)
         derived/*.json      data derived from the corpus at build time (names, lexicon)
 
 A build writes into ``versions/.tmp-*``, renames it to its final name when every file is
-on disk, then replaces ``CURRENT``. Killing it at any moment leaves the previous version
-current; leftovers are removed by the next build. Nothing is pickled.
+on disk, then moves the vector store's alias to it (Milvus), then replaces ``CURRENT``.
+Killing it at any moment leaves the previous version current; leftovers are removed by the next build. Nothing is pickled.
 """
 
 from __future__ import annotations
@@ -32,11 +35,14 @@ from pathlib import Path
 import numpy as np
 
 from qa.types import Passage
+from qa.vectorstores import StoreSpec, row_info, store_class
+from qa.vectorstores.base import VectorStoreUnavailable
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 VERSIONS = "versions"
 LOCK_NAME = ".build.lock"
+STORE_RECORD = "vector_store.json"
 KEEP_PREVIOUS = 1  # superseded versions kept for readers that loaded them a moment ago
 
 
@@ -59,6 +65,7 @@ class IndexVersion:
     vectors: np.ndarray
     faiss_index: object
     derived: dict[str, object]
+    vector_store: object = None  # qa.vectorstores.VectorStore: what dense search asks
 
     @property
     def name(self) -> str:
@@ -147,18 +154,22 @@ class IndexStore:
         try:
             passages, text_hashes = self._read_passages(path / "passages.jsonl")
             vectors = np.load(path / "vectors.npy", allow_pickle=False)
-            from qa.vector_index import read_index
-
-            faiss_index = read_index(path / "vectors.faiss")
             derived = {
                 name: json.loads((path / "derived" / f"{name}.json").read_text(encoding="utf-8"))
                 for name in manifest.get("derived", [])
             }
+            record = manifest.get("vector_store", {"kind": "faiss"})
+            vector_store = store_class(record["kind"]).open(
+                record, path, vectors, row_info(passages, derived.get("documents", {})))
+            stored = vector_store.count()
+        except VectorStoreUnavailable:
+            raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorruptError(self._damaged(f"{type(exc).__name__}: {exc}")) from None
-        if len(passages) != len(vectors) or faiss_index.ntotal != len(passages):
+        if len(passages) != len(vectors) or stored != len(passages):
             raise IndexCorruptError(self._damaged("passage and vector counts differ"))
-        return IndexVersion(path, manifest, passages, text_hashes, vectors, faiss_index, derived)
+        faiss_index = getattr(vector_store, "index", None)
+        return IndexVersion(path, manifest, passages, text_hashes, vectors, faiss_index, derived, vector_store)
 
     def _verify_checksums(self, path: Path, manifest: dict) -> None:
         for name, expected in manifest.get("files", {}).items():
@@ -193,9 +204,10 @@ class IndexStore:
         text_hashes: list[str],
         vectors: np.ndarray,
         derived: dict[str, object],
+        spec: StoreSpec | None = None,
     ) -> Path:
         """Write a complete version and make it current. Call with the build lock held."""
-        from qa.vector_index import build_index, index_kind, write_index
+        spec = spec or StoreSpec()
 
         versions = self.root / VERSIONS
         versions.mkdir(parents=True, exist_ok=True)
@@ -213,15 +225,19 @@ class IndexStore:
             np.save(handle, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
             handle.flush()
             os.fsync(handle.fileno())
-        faiss_index = build_index(vectors)
-        write_index(faiss_index, tmp / "vectors.faiss")
+        vector_store = store_class(spec.kind).create(spec, tmp, name, int(vectors.shape[1]))
+        if vector_store.external:
+            _write_file(tmp / STORE_RECORD, json.dumps(vector_store.record).encode("utf-8"))
+        vector_store.add(range(len(passages)), vectors, row_info(passages, derived.get("documents", {})))
+        record = vector_store.finish()
         for key, value in derived.items():
             _write_file(tmp / "derived" / f"{key}.json", json.dumps(value, ensure_ascii=False).encode("utf-8"))
-        files = ["passages.jsonl", "vectors.npy", "vectors.faiss"] + [f"derived/{k}.json" for k in derived]
+        files = ["passages.jsonl", "vectors.npy"] + vector_store.files() + [f"derived/{k}.json" for k in derived]
         manifest = {
             **manifest,
             "format": FORMAT_VERSION,
-            "index_type": index_kind(faiss_index),
+            "index_type": record["index_type"],
+            "vector_store": record,
             "derived": sorted(derived),
             "files": {f: file_sha256(tmp / f) for f in files},
         }
@@ -230,6 +246,7 @@ class IndexStore:
         final = versions / name
         os.rename(tmp, final)
         _fsync_dir(versions)
+        type(vector_store).promote(record, self.root)
         self._point_to(name)
         return final
 
@@ -255,8 +272,23 @@ class IndexStore:
         keep = {current}
         older = [p.name for p in complete if p.name != current and (current is None or p.name < current)]
         keep.update(older[-KEEP_PREVIOUS:] if KEEP_PREVIOUS else [])
+        if current is not None:  # a build killed between the store's switch and CURRENT's
+            record = self._store_record(versions / current)
+            if record:
+                store_class(record["kind"]).promote(record, self.root)
         for path in versions.iterdir():
             if path.name not in keep:
+                record = self._store_record(path)
+                if record:
+                    store_class(record["kind"]).drop(record, self.root)
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path.name)
         return removed
+
+    @staticmethod
+    def _store_record(path: Path) -> dict | None:
+        """The record of data a version keeps outside its folder (a Milvus collection)."""
+        try:
+            return json.loads((path / STORE_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None

@@ -1,18 +1,15 @@
-"""Dense retriever: the question's vector against the FAISS index."""
+"""Dense retriever: the question's vector against the version's vector store (FAISS or Milvus)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from qa.vector_index import search
-
 
 class DenseRetriever:
-    def __init__(self, faiss_index, top_k: int = 50):
-        self.faiss_index = faiss_index
+    def __init__(self, vector_store, top_k: int = 50):
+        self.vector_store = vector_store
         self.top_k = top_k
 
-    def run(self, query_vector: np.ndarray, top_k: int | None = None) -> list[tuple[int, float]]:
-        """(row, cosine score) pairs, best first."""
-        scores, rows = search(self.faiss_index, query_vector.reshape(1, -1), top_k or self.top_k)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+    def run(self, query_vector: np.ndarray, top_k: int | None = None, docs=None, rows=None) -> list[tuple[int, float]]:
+        """(row, cosine score) pairs, best first; with ``docs`` / ``rows``, of those only."""
+        return self.vector_store.search(query_vector, top_k or self.top_k, docs=docs, rows=rows)

@@ -73,6 +73,8 @@ class Scope:
     """The rows a question reads, and the years it is about."""
 
     allowed: np.ndarray | None = None  # boolean mask over rows; None: the whole corpus
+    docs: list[str] = field(default_factory=list)  # the mask as the vector store filters it:
+    rows: list[int] = field(default_factory=list)  # these documents' rows and these rows
     years: list[int] = field(default_factory=list)  # years the figures must be about
     report_years: list[int] = field(default_factory=list)  # documents named by their year
     missing: str | None = None  # why nothing in the corpus can answer (a year no report covers)
@@ -95,7 +97,7 @@ class Pipeline:
         self.settings = settings or {}
         self.weights = Weights.from_settings(self.settings.get("retrieval", {}))
         passages = version.passages
-        self.dense = DenseRetriever(version.faiss_index, top_k=POOL)
+        self.dense = DenseRetriever(version.vector_store, top_k=POOL)
         self.lexical = BM25([lexical_tokens(_context(p)) for p in passages])
         self.gazetteer = Gazetteer(version.derived.get("gazetteer", {}))
         self.analyzer = QueryAnalyzer(
@@ -135,7 +137,7 @@ class Pipeline:
             return result
         vector = embedder.encode_queries([analysis.dense_text()])[0]
         pool = max(k, POOL)
-        dense_hits = self._dense_hits(vector, pool, scope.allowed)
+        dense_hits = self._dense_hits(vector, pool, scope)
         lexical_hits = self.lexical.run(self._lexical_query(analysis), pool, scope.allowed)
         fused = reciprocal_rank_fusion(
             [dense_hits, lexical_hits], [self.weights.dense_weight, self.weights.lexical_weight]
@@ -164,30 +166,35 @@ class Pipeline:
                 scope.missing = "no report of " + ", ".join(map(str, asked.reports)) + " is in the corpus"
                 return scope
             scope.allowed = self._mask(self._rows_of_docs(docs))
+            scope.docs = sorted(docs)
             return scope
         if asked.plans and not years:
-            scope.allowed = self._plan_mask(asked.plans)
+            scope.docs, scope.rows = self._plan_scope(asked.plans)
+            scope.allowed = self._mask(self._rows_of_docs(scope.docs) + scope.rows)
             return scope
         if years:
             wanted = set(years)
             docs = {d for d, p in self.documents.items() if p.about_years & wanted}
-            mask = self._mask(self._rows_of_docs(docs) + [r for y in wanted for r in self._year_rows.get(y, [])])
+            scope.docs = sorted(docs)
+            scope.rows = sorted({r for y in wanted for r in self._year_rows.get(y, [])})
+            mask = self._mask(self._rows_of_docs(docs) + scope.rows)
             if not mask.any():
                 scope.missing = "the reports say nothing about " + ", ".join(map(str, years))
                 return scope
             scope.allowed = mask
         return scope
 
-    def _plan_mask(self, plans: list[int]) -> np.ndarray:
-        """A five-year plan's rows: the reports from the year before it (which sets it out)
-        to the year after it (which reviews it), and any passage naming it."""
-        rows = []
+    def _plan_scope(self, plans: list[int]) -> tuple[list[str], list[int]]:
+        """A five-year plan's documents, the reports from the year before it (which sets it
+        out) to the year after it (which reviews it), and the other rows naming it."""
+        docs: set[str] = set()
+        rows: set[int] = set()
         for plan in plans:
             first, last = plan_years(plan)
-            docs = {d for d, p in self.documents.items() if p.year is not None and first - 1 <= p.year <= last + 1}
+            docs |= {d for d, p in self.documents.items() if p.year is not None and first - 1 <= p.year <= last + 1}
             named = {r for form in plan_forms(plan) for r in self._rows_containing(form)}  # 一五 is in 十一五 too
-            rows += self._rows_of_docs(docs) + [r for r in named if plan in asked_plans(self._contexts[r])]
-        return self._mask(rows)
+            rows |= {r for r in named if plan in asked_plans(self._contexts[r])}
+        return sorted(docs), sorted(r for r in rows if self._docs[r] not in docs)
 
     def _rows_of_docs(self, docs) -> list[int]:
         return [row for doc in docs for row in self._doc_rows.get(doc, [])]
@@ -197,13 +204,11 @@ class Pipeline:
         mask[rows] = True
         return mask
 
-    def _dense_hits(self, vector: np.ndarray, pool: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        if allowed is None:
+    def _dense_hits(self, vector: np.ndarray, pool: int, scope: Scope) -> list[tuple[int, float]]:
+        """The scope is filtered inside the vector store (a Milvus filter expression)."""
+        if scope.allowed is None:
             return self.dense.run(vector, pool)
-        rows = np.flatnonzero(allowed)
-        scores = self.version.vectors[rows] @ vector
-        top = np.argsort(-scores, kind="stable")[:pool]
-        return [(int(rows[i]), float(scores[i])) for i in top]
+        return self.dense.run(vector, pool, docs=scope.docs, rows=scope.rows)
 
     def _document_recency(self) -> dict[str, float]:
         """Each dated document's place between the oldest (0) and the latest (1) report."""
