@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.answering.candidates import AnswerCandidate
 from qa.figures import CLAUSE_END, clause_bounds
-from qa.language import chinese, units_by_chinese
+from qa.language import chinese, english, units_by_chinese
 from qa.retrieval.query import GENERIC_MEASURE_WORDS, QueryAnalysis
 from qa.retrieval.tokenize import is_noun
 from qa.text import normalize
@@ -34,6 +34,8 @@ _STATES_TARGET = re.compile(chinese.STATES_TARGET)
 _STATES_OUTCOME = re.compile(chinese.STATES_OUTCOME)
 _STATES_YEARLY = re.compile(chinese.STATES_YEARLY)
 _STATES_CUMULATIVE = re.compile(chinese.STATES_CUMULATIVE)
+_STATES_CHANGE = re.compile(chinese.STATES_CHANGE_BEFORE)
+CHANGE_SHARE = 0.5  # of the kind's fit, for a change in an amount when the level is asked
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,9 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
         # A year heads the sentence it dates: the whole sentence is its clause.
         features["near"] = features["subject"] if analysis.kind == "when" else near_share(groups, sentence, figure.start)
         features["kind"] = analysis.accepts.get(figure.kind, 0.0)
+        if figure.kind not in ("percent", "points", "multiple") and _is_change(sentence, figure.start) \
+                and not _asks_change(analysis):
+            features["kind"] *= CHANGE_SHARE  # 比上年增加2737万吨 is not the year's output
         features["unit"] = _unit_fit(analysis.unit, figure)
         # A year's figure with no stance asked is what the year came to, not its target.
         stance = analysis.stance or ("outcome" if asked_years else None)
@@ -190,6 +195,14 @@ def _counted_next_to(analysis: QueryAnalysis, sentence: str, text: str, figure) 
     after = text[figure.end:min(end, figure.end + COUNTED_GAP_AFTER)]
     terms = [normalize(t) for i in analysis.counted_groups for t in analysis.term_groups[i]]
     return 1.0 if any(t in before or t in after for t in terms) else 0.0
+
+
+def _is_change(sentence: str, at: int) -> bool:
+    return bool(_STATES_CHANGE.search(sentence[max(0, at - 6):at]))
+
+
+def _asks_change(analysis: QueryAnalysis) -> bool:
+    return bool(re.search(chinese.ASKS_CHANGE, analysis.text) or re.search(english.ASKS_CHANGE, analysis.text.lower()))
 
 
 def _running_total(normal_sentence: str) -> bool:

@@ -56,3 +56,8 @@ FRAME_WORDS = frozenset("""方面 总量 总额 数量 规模 人数 总数 数�
 PERSON_TITLES = ("书记|市长|县长|区长|省长|镇长|村长|主任|局长|厅长|部长|院长|校长|董事长|总经理|经理|主席|会长|队长"
                  "|组长|专家|教授|医生|老师|总理|副总理|委员长|总书记|同志")
 PERSON_ADDRESSES = "同志|先生|女士"
+
+# A figure that is a change (比上年增加2737万吨), and a question that asks for one.
+STATES_CHANGE_BEFORE = r"(?:增加|增长|减少|下降|增产|减产|提高|降低|多|少)了?(?:约|近|超过)?$"
+ASKS_CHANGE = r"增加了|增长了|减少了|下降了|增产|减产|多了|少了|增加多少|增长多少|减少多少|提高了|降低了"
+

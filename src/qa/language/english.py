@@ -120,3 +120,7 @@ QUESTION_WORDS = ("which", "what", "when", "where", "who", "whom", "whose", "how
 # Small numbers in words, with the Chinese numeral of each ("eight" is 8, 八).
 NUMBER_WORDS = dict(zip("one two three four five six seven eight nine ten eleven twelve".split(),
                         "一 二 三 四 五 六 七 八 九 十 十一 十二".split()))
+
+# A question that asks for a change ("how much did output increase", "by how much").
+ASKS_CHANGE = rf"\b{_GROWTH_VERBS}\b|\bby how much\b|\bmore than\b|\bless than\b|\badded\b|\bnew\b"
+
