@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.figures import CLAUSE_END, YEAR, find_figures
+from qa.figures import CLAUSE_END, YEAR, chinese_number, find_figures
 
 # Relative year words and their offset from the document's year.
 RELATIVE_CHINESE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "过去一年": -1,
@@ -101,10 +101,8 @@ def _plan_number(numeral: str) -> int | None:
         return int(numeral)
     if numeral.lower() in _ORDINALS:
         return _ORDINALS.index(numeral.lower()) + 1
-    if "十" in numeral:
-        tens, _, units = numeral.partition("十")
-        return (_PLAN_DIGITS.index(tens) if tens else 1) * 10 + (_PLAN_DIGITS.index(units) if units else 0)
-    return _PLAN_DIGITS.index(numeral) if len(numeral) == 1 else None
+    value = chinese_number(numeral)
+    return int(value) if value is not None else None
 
 
 def asked_plans(question: str) -> list[int]:

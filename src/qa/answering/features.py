@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.answering.candidates import AnswerCandidate
 from qa.figures import CLAUSE_END, clause_bounds
-from qa.language import chinese, english, units_by_chinese
+from qa.language import chinese, units_by_chinese
 from qa.retrieval.query import GENERIC_MEASURE_WORDS, QueryAnalysis
 from qa.retrieval.tokenize import is_noun
 from qa.text import normalize
@@ -155,7 +155,7 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
         features["near"] = features["subject"] if analysis.kind == "when" else near_share(groups, sentence, figure.start)
         features["kind"] = analysis.accepts.get(figure.kind, 0.0)
         if figure.kind not in ("percent", "points", "multiple") and _is_change(sentence, figure.start) \
-                and not _asks_change(analysis):
+                and not analysis.asks_change:
             features["kind"] *= CHANGE_SHARE  # 比上年增加2737万吨 is not the year's output
         features["unit"] = _unit_fit(analysis.unit, figure)
         # A year's figure with no stance asked is what the year came to, not its target.
@@ -174,11 +174,11 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
     if analysis.names and passage_names < MIN_PLACE_SHARE:
         candidate.supported = False  # a figure of another place's paragraph never answers
         return
-    # A question that says "target" (or "actual") is not answered by a figure of the other
-    # stance: the 2025 target is no answer to what 2025 came to.
     if figure is None:
         candidate.supported = not has_subject or features["subject"] > 0
     else:
+        # A question that says "target" (or "actual") is not answered by a figure of the
+        # other stance: the 2025 target is no answer to what 2025 came to.
         candidate.supported = (not has_subject or features["near"] >= MIN_NEAR_SHARE) \
             and features["year"] >= 0 and features["unit"] >= 0 and features.get("counted", 1.0) > 0 \
             and not (analysis.stance and features["stance"] < 0) \
@@ -199,10 +199,6 @@ def _counted_next_to(analysis: QueryAnalysis, sentence: str, text: str, figure) 
 
 def _is_change(sentence: str, at: int) -> bool:
     return bool(_STATES_CHANGE.search(sentence[max(0, at - 6):at]))
-
-
-def _asks_change(analysis: QueryAnalysis) -> bool:
-    return bool(re.search(chinese.ASKS_CHANGE, analysis.text) or re.search(english.ASKS_CHANGE, analysis.text.lower()))
 
 
 def _running_total(normal_sentence: str) -> bool:

@@ -29,6 +29,7 @@ MAX_TARGETS = 4
 # alone, since most short strings are one edit from some word.
 CORRECT_MIN = 4
 CORRECT_LONG = 8
+CORRECTIONS_KEPT = 4096  # corrections remembered per bridge before the memory is cleared
 
 
 def english_forms(word: str) -> list[str]:
@@ -242,20 +243,27 @@ class Bridge:
         self.common_pinyin = frozenset(data.get("common_pinyin", ()))
         # Pinyin of names in the dictionary ("wushan" 巫山): a real other place, not a misspelling.
         self.name_pinyin = frozenset(data.get("name_pinyin", ()))
+        self._corrections: dict[str, str | None] = {}  # misspelt word -> the word meant (see correct)
 
     @functools.cached_property
     def _single_words(self) -> list[str]:
         return sorted(k for k in self.words if " " not in k)
 
-    @functools.lru_cache(maxsize=4096)
     def correct(self, word: str) -> str | None:
         """The gloss word a misspelt English word stands for, or None: the nearest by OSA
         distance, when one is nearest; a tie goes to the glossary's term (the field's
-        vocabulary), else no guess."""
+        vocabulary), else no guess. Kept per bridge (one index version)."""
+        word = word.lower()
+        if word not in self._corrections:
+            if len(self._corrections) >= CORRECTIONS_KEPT:
+                self._corrections.clear()
+            self._corrections[word] = self._nearest_word(word)
+        return self._corrections[word]
+
+    def _nearest_word(self, word: str) -> str | None:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        word = word.lower()
         if len(word) < CORRECT_MIN or self.is_english(word) or word in self.words:
             return None
         limit = 2 if len(word) >= CORRECT_LONG else 1

@@ -86,6 +86,7 @@ class QueryAnalysis:
     glossary_terms: list[str] = field(default_factory=list)
     money: bool = False  # the question asks for a sum of money (多少钱, "how much did it cost")
     yearly: bool = False  # the question asks for one year's figure (每年, "per year"), not a running total
+    asks_change: bool = False  # the question asks how much a figure changed (增加了多少, "how much did it rise")
     counted_groups: list[int] = field(default_factory=list)  # term groups naming what a count counts
     counted_unknown: list[str] = field(default_factory=list)  # counted words the corpus has no term for
 
@@ -168,6 +169,7 @@ class QueryAnalyzer:
         analysis = QueryAnalysis(question, text, lang, _question_kind(text, lang))
         analysis.stance = _stance(text)
         analysis.yearly = bool(re.search(english.ASKS_YEARLY, text.lower()) or re.search(chinese.ASKS_YEARLY, text))
+        analysis.asks_change = bool(re.search(english.ASKS_CHANGE, text.lower()) or re.search(chinese.ASKS_CHANGE, text))
         analysis.money = bool(re.search(english.ASKS_MONEY, text.lower()) or re.search(chinese.ASKS_MONEY, text))
         analysis.years = asked_years(text)
         analysis.unit = _asked_unit(text)
