@@ -157,3 +157,18 @@ def test_watch_mode_rebuilds_after_a_change(tmp_path, cache_dir, shared_engine):
         watcher.send_signal(signal.SIGINT)
         watcher.wait(timeout=60)
     assert engine.reload_if_changed() and "4444.4" in engine.ask(QUESTION).answer
+
+
+def test_version_names_sort_in_build_order_within_one_clock_tick(tmp_path):
+    """Clean-up keeps the previous version by name order, so a name may never sort first."""
+    from qa.store import _next_version_name
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "v29991231T235959-aaaaaa").mkdir()  # a build stamped by a clock since set back
+    names = []
+    for _ in range(5):
+        names.append(_next_version_name(versions))
+        (versions / names[-1]).mkdir()
+    assert names == sorted(names)
+    assert all(name > "v29991231T235959-aaaaaa" for name in names)

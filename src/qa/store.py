@@ -91,6 +91,32 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_STAMP = "%Y%m%dT%H%M%S%f"
+
+
+def _version_stamp(name: str) -> dt.datetime | None:
+    """The build time a version (or half-written version) folder name holds."""
+    stamp = name.removeprefix(".tmp-").removeprefix("v").split("-")[0]
+    form = _STAMP if len(stamp) == 21 else "%Y%m%dT%H%M%S"  # older indexes: to the second
+    try:
+        return dt.datetime.strptime(stamp, form)
+    except ValueError:
+        return None
+
+
+def _next_version_name(versions: Path) -> str:
+    """A name that sorts after every existing version's, so name order is build order.
+
+    Clean-up keeps the versions just before the current one by name; two builds within one
+    clock tick (or a clock set back) must still sort in the order they were built.
+    """
+    stamp = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    existing = [s for s in (_version_stamp(p.name) for p in versions.iterdir()) if s is not None]
+    if existing and stamp <= max(existing):
+        stamp = max(existing) + dt.timedelta(microseconds=1)
+    return f"v{stamp.strftime(_STAMP)}-{uuid.uuid4().hex[:6]}"
+
+
 def _write_file(path: Path, data: bytes) -> None:
     with path.open("wb") as handle:
         handle.write(data)
@@ -211,8 +237,7 @@ class IndexStore:
 
         versions = self.root / VERSIONS
         versions.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
-        name = f"v{stamp}-{uuid.uuid4().hex[:6]}"
+        name = _next_version_name(versions)
         tmp = versions / f".tmp-{name}"
         tmp.mkdir()
         (tmp / "derived").mkdir()
