@@ -8,7 +8,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from qa.cli import common_parser
+    from qa.cli.options import common_parser
     from qa.config import ConfigError
 
     from bot import cli

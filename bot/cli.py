@@ -35,7 +35,7 @@ def register(subparsers, parents) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qa.cli import settings_from_args
+    from qa.cli.options import settings_from_args
 
     from bot.settings import BotSettings
 

@@ -19,7 +19,7 @@ TOKEN = "987654321:AAH-secret_Token-value-never-shown"
 
 def qa_command() -> list[str]:
     script = Path(sys.executable).parent / "qa"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "qa.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "qa.cli.main"]
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -31,7 +31,7 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 def test_registering_the_subcommand_does_not_import_telegram():
-    code = "import sys; from qa.cli import build_parser; build_parser(); print('telegram' in sys.modules)"
+    code = "import sys; from qa.cli.main import build_parser; build_parser(); print('telegram' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], env=child_env(), capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

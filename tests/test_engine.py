@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, copy_corpus, make_settings
 from qa.engine import Engine, EngineError, QuestionError
-from qa.store import IndexStore
+from qa.storage.versions import IndexStore
 
 QINGDAO_ZH = "青岛市给夷陵区援助了多少资金"
 
@@ -165,7 +165,7 @@ def test_empty_corpus_folder_is_a_clear_error(tmp_path, cache_dir):
 
 def run_qa(*args, stdin=None, cwd=None, env_extra=None):
     env = dict(os.environ, **(env_extra or {}))
-    return subprocess.run([sys.executable, "-m", "qa.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "qa.cli.main", *args], input=stdin, capture_output=True,
                           text=True, cwd=cwd or ROOT, env=env, timeout=600)
 
 
@@ -214,7 +214,7 @@ def test_build_in_a_child_process_updates_the_index_and_reports_its_errors(tmp_p
 
 
 def test_child_build_gets_the_resolved_settings_and_no_bot_token(tmp_path, cache_dir, monkeypatch):
-    from qa.child_build import child_environment
+    from qa.indexing.child_build import child_environment
 
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:secret")
     monkeypatch.setenv("QA_INDEX", "/somewhere/else")

@@ -340,8 +340,8 @@ def test_load_report_rejects_other_files(tmp_path):
 
 
 def eval_parser() -> argparse.ArgumentParser:
-    from qa.cli import common_parser
-    from qa.evaluation import cli
+    from qa.cli import evaluate as cli
+    from qa.cli.options import common_parser
 
     parser = argparse.ArgumentParser(prog="qa")
     cli.register(parser.add_subparsers(dest="command", required=True), [common_parser()])
@@ -359,7 +359,7 @@ def test_registering_imports_nothing_heavy():
     import subprocess
 
     code = (
-        "import sys, argparse; from qa.cli import common_parser; from qa.evaluation import cli; "
+        "import sys, argparse; from qa.cli.options import common_parser; from qa.cli import evaluate as cli; "
         "p = argparse.ArgumentParser(); cli.register(p.add_subparsers(), [common_parser()]); "
         "print(sorted(m for m in ('torch', 'ranx', 'matplotlib', 'numpy', 'sentence_transformers') if m in sys.modules))"
     )
@@ -388,7 +388,7 @@ def test_bad_input_exits_2(tmp_path, capsys, monkeypatch):
 
 
 def test_bad_threshold_in_config_exits_2(tmp_path, monkeypatch):
-    from qa.cli import main
+    from qa.cli.main import main
 
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "[eval]\nmin_hit1 = 1.5\n", "qa.toml")
@@ -444,7 +444,7 @@ def tiny(tmp_path_factory):
 
 
 def qa_main(tiny, monkeypatch, capsys, *argv):
-    from qa.cli import main
+    from qa.cli.main import main
 
     monkeypatch.chdir(tiny)  # picks up the empty qa.toml, never the repository's
     code = main(["eval", "--corpus", str(tiny / "corpus"), "--index", str(tiny / "index"), *argv])
@@ -558,7 +558,7 @@ def test_project_question_set_meets_thresholds(name, request, tmp_path, monkeypa
 
 
 def run_eval_on(engine, argv, capsys):
-    from qa.evaluation import cli
+    from qa.cli import evaluate as cli
 
     args = eval_parser().parse_args(["eval", *argv])
     code = cli.run(args, engine=engine)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.figures import english_reading, find_figures
-from qa.timeframe import asked_years, years_in
+from qa.language.figures import english_reading, find_figures
+from qa.language.timeframe import asked_years, years_in
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_relative_years_in_a_report_are_read_against_its_year():
 
 
 def test_five_year_plans_are_named_in_chinese_and_english():
-    from qa.timeframe import asked_plans, plan_forms, plan_years
+    from qa.language.timeframe import asked_plans, plan_forms, plan_years
 
     assert asked_plans("“六五”期间新增发电装机容量") == [6] and plan_years(6) == (1981, 1985)
     assert asked_plans("十二五规划提出城镇化率要提高到多少") == [12] and plan_years(12) == (2011, 2015)
@@ -70,7 +70,7 @@ def test_five_year_plans_are_named_in_chinese_and_english():
 
 
 def test_a_figure_takes_no_year_from_a_later_clause():
-    from qa.timeframe import year_before
+    from qa.language.timeframe import year_before
 
     text = "粮食产量33212万吨，比上年增加2737万吨，这是在1978年粮食丰收的基础上实现的。"
     assert year_before(text, text.index("33212"), None) is None

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, make_settings
-from qa.ingest import Document, read_passages
-from qa.readers.base import DocumentError
-from qa.readers.registry import reader_for, supported_extensions
+from qa.indexing.ingest import Document, read_passages
+from qa.indexing.readers.base import DocumentError
+from qa.indexing.readers.registry import reader_for, supported_extensions
 from qa.text import ends_sentence
 
 pypdf = pytest.importorskip("pypdf")
@@ -361,7 +361,7 @@ def test_pdf_rejoins_a_paragraph_continued_on_the_next_page(tmp_path, items):
 
 
 def test_docx_styles_give_headings_title_and_captions(files):
-    from qa.readers.docx import DocxReader
+    from qa.indexing.readers.docx import DocxReader
 
     blocks = DocxReader().read(files["docx"])
     assert blocks[0].heading_level == 1 and blocks[0].text.startswith("感恩支援情")
@@ -373,7 +373,7 @@ def test_docx_styles_give_headings_title_and_captions(files):
 
 
 def test_html_keeps_the_article_without_boilerplate(files):
-    from qa.readers.html import HtmlReader
+    from qa.indexing.readers.html import HtmlReader
 
     blocks = HtmlReader().read(files["html"])
     text = "\n".join(b.text for b in blocks)
@@ -384,7 +384,7 @@ def test_html_keeps_the_article_without_boilerplate(files):
 
 
 def test_html_without_article_element_drops_menus_by_class_and_link_density(tmp_path):
-    from qa.readers.html import HtmlReader
+    from qa.indexing.readers.html import HtmlReader
 
     page = tmp_path / "old.htm"
     page.write_bytes("""<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
@@ -409,7 +409,7 @@ def test_html_without_article_element_drops_menus_by_class_and_link_density(tmp_
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_each_format_answers_the_qingdao_question_citing_page_or_heading(engines, fmt):
-    from qa.commands.common import format_citation
+    from qa.cli.common import format_citation
 
     answer = engines[fmt].ask(QINGDAO_ZH)
     assert answer.answered and "9788.1" in answer.answer
@@ -526,7 +526,7 @@ def test_docx_tables_outline_levels_and_styles_based_on_headings(tmp_path):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    from qa.readers.docx import DocxReader
+    from qa.indexing.readers.docx import DocxReader
 
     document = docx.Document()
     document.add_heading("对口支援资金", level=1)
@@ -559,7 +559,7 @@ def test_docx_tables_outline_levels_and_styles_based_on_headings(tmp_path):
 def test_docx_reads_tracked_insertions_and_line_breaks_but_not_deletions(tmp_path):
     from docx.oxml import parse_xml
 
-    from qa.readers.docx import DocxReader
+    from qa.indexing.readers.docx import DocxReader
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     document = docx.Document()

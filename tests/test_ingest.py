@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE
-from qa.ingest import MAX_PASSAGE_CHARS, CorpusError, Document, load_corpus, read_passages, split_long
+from qa.indexing.ingest import MAX_PASSAGE_CHARS, CorpusError, Document, load_corpus, read_passages, split_long
 from qa.text import normalize
 
 

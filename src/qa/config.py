@@ -44,6 +44,16 @@ class ConfigError(Exception):
     """A configuration file or value that cannot be used."""
 
 
+@dataclass(frozen=True)
+class StoreSpec:
+    """Which store a build writes to: ``kind`` faiss or milvus; for Milvus, the URI (a local
+    ``.db`` path for Milvus Lite, or ``http://host:19530``) and the collection-name prefix."""
+
+    kind: str = "faiss"
+    milvus_uri: str | None = None
+    milvus_collection: str = "report_qa"
+
+
 @dataclass
 class Settings:
     corpus_dir: Path
@@ -51,9 +61,9 @@ class Settings:
     cache_dir: Path
     model: str = DEFAULT_MODEL
     k: int = 5
-    compact_query_encoder: bool = True  # see qa.query_encoder
+    compact_query_encoder: bool = True  # see qa.embedding.query_encoder
     config_path: Path | None = None
-    store: str = "faiss"  # the vector store a build writes: faiss or milvus (qa.vectorstores)
+    store: str = "faiss"  # the vector store a build writes: faiss or milvus (qa.storage.vectorstores)
     milvus_uri: str | None = None  # None: <index>/milvus.db (Milvus Lite)
     milvus_collection: str = "report_qa"
     answer: dict = field(default_factory=dict)
@@ -61,10 +71,8 @@ class Settings:
     bot: dict = field(default_factory=dict)
     eval: dict = field(default_factory=dict)
 
-    def store_spec(self):
-        """Where builds write their vectors (qa.vectorstores.StoreSpec)."""
-        from qa.vectorstores import StoreSpec
-
+    def store_spec(self) -> StoreSpec:
+        """Where builds write their vectors."""
         return StoreSpec(self.store, self.milvus_uri, self.milvus_collection)
 
     @classmethod

@@ -20,14 +20,16 @@ from pathlib import Path
 from typing import Callable
 
 from qa.answering import AnswerBuilder
-from qa.build import BuildSummary, Indexer, corpus_state, stale_documents
 from qa.config import Settings
-from qa.embed import Embedder, ModelSpec
-from qa.ingest import CorpusError
+from qa.embedding.embedder import Embedder, ModelError, ModelSpec
+from qa.indexing.build import BuildSummary, Indexer, corpus_state, stale_documents
+from qa.indexing.ingest import CorpusError
 from qa.retrieval.pipeline import Pipeline
-from qa.store import IndexCorruptError, IndexMissingError, IndexStore, IndexVersion
+from qa.storage.vectorstores import VectorStoreError
+from qa.storage.versions import IndexCorruptError, IndexMissingError, IndexStore, IndexVersion
 from qa.types import Answer, Passage
-from qa.vectorstores import VectorStoreError
+
+__all__ = ["Engine", "EngineError", "ModelError", "QuestionError"]
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ class Engine:
     def __init__(self, settings: Settings, log_fn: Callable[[str], None] | None = None,
                  build_in_child: bool = False):
         """``build_in_child``: builds run as a ``qa index`` child process (see
-        :mod:`qa.child_build`), so this process never loads the passage encoder."""
+        :mod:`qa.indexing.child_build`), so this process never loads the passage encoder."""
         self.settings = settings
         self.build_in_child = build_in_child
         self.store = IndexStore(settings.index_dir)
@@ -72,7 +74,7 @@ class Engine:
 
     def build(self, progress: bool = False, rebuild: bool = False) -> BuildSummary:
         if self.build_in_child:
-            from qa.child_build import ChildBuildError, build_in_child
+            from qa.indexing.child_build import ChildBuildError, build_in_child
 
             try:
                 return build_in_child(self.settings, rebuild=rebuild, log_fn=self._log)
@@ -194,4 +196,5 @@ class Engine:
             "skipped": manifest.get("skipped", {}) if manifest else {},
             "corpus": str(self.settings.corpus_dir),
             "index": str(Path(self.settings.index_dir)),
+            "abstain_threshold": AnswerBuilder(self.settings.answer).threshold,
         }

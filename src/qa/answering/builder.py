@@ -13,8 +13,8 @@ import re
 
 from qa.answering.candidates import AnswerCandidate, candidates_from
 from qa.answering.features import AnswerWeights, bigrams, score, support_groups
-from qa.figures import english_reading
 from qa.language import chinese
+from qa.language.figures import english_reading
 from qa.retrieval.pipeline import RetrievalResult
 from qa.retrieval.tokenize import names_a_person
 from qa.text import normalize

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from qa.figures import Figure, find_figures
+from qa.language.figures import Figure, find_figures
 from qa.text import split_sentences
 
 LEAD_IN_CHARS = 12  # a sentence this short introduces the next one rather than stating a fact

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 from qa.answering.candidates import AnswerCandidate
-from qa.figures import CLAUSE_END, clause_bounds
 from qa.language import chinese, units_by_chinese
+from qa.language.figures import CLAUSE_END, clause_bounds
+from qa.language.timeframe import year_before
 from qa.retrieval.query import GENERIC_MEASURE_WORDS, QueryAnalysis
 from qa.retrieval.tokenize import is_noun
 from qa.text import normalize
-from qa.timeframe import year_before
 
 # Share of the question's places the passage must name: all, or all but one that its section
 # names elsewhere (the section on one donor names the place it supports once).

@@ -9,7 +9,7 @@ One module per concept, in the order data flows:
 - :mod:`~qa.evaluation.calibrate`: suggesting the abstention threshold, plotting scores;
 - :mod:`~qa.evaluation.report`: the table and the JSON object;
 - :mod:`~qa.evaluation.compare`: the deltas between two ``--json`` reports;
-- :mod:`~qa.evaluation.cli`: the ``qa eval`` subcommand.
+- :mod:`~qa.cli.evaluate`: the ``qa eval`` subcommand.
 
 Nothing here imports torch, ranx or matplotlib at import time.
 See docs/evaluation.md for the command, the question set format and the report keys.

@@ -7,11 +7,10 @@ a JSON read, so no question ever pays for it.
 from __future__ import annotations
 
 from collections import Counter
-
 from pathlib import PurePosixPath
 
-from qa.documents import passage_years, profile_documents, title_place_names
 from qa.retrieval.bridge import Dictionary, build_bridge
+from qa.retrieval.documents import passage_years, profile_documents, title_place_names
 from qa.retrieval.gazetteer import Gazetteer, build_gazetteer
 from qa.retrieval.tokenize import search_words, words_with_tags
 from qa.text import simplified

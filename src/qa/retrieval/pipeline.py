@@ -18,19 +18,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.documents import DocumentProfile
-from qa.figures import clause_bounds, figures_of_kinds
+from qa.language.figures import clause_bounds, figures_of_kinds
+from qa.language.timeframe import asked_plans, plan_forms, plan_years
 from qa.retrieval.bridge import Bridge
 from qa.retrieval.dense import DenseRetriever
 from qa.retrieval.derive import transcript_runs
+from qa.retrieval.documents import DocumentProfile
 from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.gazetteer import Gazetteer, heading_names
 from qa.retrieval.lexical import BM25
 from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
 from qa.retrieval.tokenize import lexical_tokens
-from qa.store import IndexVersion
+from qa.storage.versions import IndexVersion
 from qa.text import normalize
-from qa.timeframe import asked_plans, plan_forms, plan_years
 from qa.types import Passage
 
 POOL = 50  # candidates taken from each retriever before fusion

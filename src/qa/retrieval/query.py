@@ -25,14 +25,14 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from qa.language import english_unit_words, glossary, units
 from qa.language import chinese, english
+from qa.language import english_unit_words, glossary, units
 from qa.language.english import ADMIN_WORDS, ENGLISH_STOPWORDS
+from qa.language.timeframe import AskedYears, asked_years, plan_forms
 from qa.retrieval.bridge import Bridge, english_forms
 from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch, pinyin_key
 from qa.retrieval.tokenize import search_words, words_with_tags
 from qa.text import is_chinese, normalize, normalize_spaces, simplified
-from qa.timeframe import AskedYears, asked_years, plan_forms
 
 # A Latin word made only of pinyin syllables (a romanised Chinese name, maybe misspelt).
 _PINYIN = re.compile(
@@ -55,8 +55,8 @@ ACCEPTS = {
     "rate": {"percent": 1.0, "points": 1.0, "multiple": 0.8},
     "when": {"year": 1.0, "date": 1.0},
 }
-FIGURE_KINDS = frozenset(ACCEPTS)
-GENERIC_MEASURE_WORDS = frozenset("个")  # 多少个干部: counts anything, asks for no unit  # question kinds answered by a figure
+FIGURE_KINDS = frozenset(ACCEPTS)  # question kinds answered by a figure
+GENERIC_MEASURE_WORDS = frozenset("个")  # 多少个干部: counts anything, asks for no unit
 
 
 @dataclass
