@@ -16,7 +16,8 @@ from qa.answering.candidates import AnswerCandidate
 from qa.language import chinese, units_by_chinese
 from qa.language.figures import CLAUSE_END, clause_bounds
 from qa.language.timeframe import year_before
-from qa.retrieval.query import GENERIC_MEASURE_WORDS, QueryAnalysis
+from qa.retrieval.query import QueryAnalysis
+from qa.retrieval.question_form import GENERIC_MEASURE_WORDS
 from qa.retrieval.tokenize import is_noun
 from qa.text import normalize
 

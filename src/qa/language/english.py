@@ -124,3 +124,9 @@ NUMBER_WORDS = dict(zip("one two three four five six seven eight nine ten eleven
 # A question that asks for a change ("how much did output increase", "by how much").
 ASKS_CHANGE = rf"\b{_GROWTH_VERBS}\b|\bby how much\b|\bmore than\b|\bless than\b|\badded\b|\bnew\b"
 
+# English words of a question's frame that still translate (target, growth, rate): they help
+# search find the passage but are not its subject.
+FRAME_WORDS = frozenset("""target targets goal goals aim aims objective objectives plan planned projected
+    government work set setting fast quickly end real terms
+    expected growth grow grew rate rates ratio percentage percent share increase rise rose fall fell decline
+    figure level report actual achieved reached""".split())

@@ -14,6 +14,10 @@ The frame holds what a reader would fill in before looking anything up:
   reports never mention; **years** asked about, and reports named by their year;
 - the **unit** asked for (多少万人, "in tonnes").
 
+What the wording alone says (kind, stance, unit, what a count counts) is read by
+:mod:`qa.retrieval.question_form`; names typed in Latin letters are matched by
+:mod:`qa.retrieval.latin_names`; this module puts the frame together and finds its terms.
+
 Everything here reads the data derived at index time (gazetteer, bridge, vocabulary) and the
 language data in :mod:`qa.language`; no rule names a place or a figure of any report.
 """
@@ -22,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from dataclasses import dataclass, field
 
 from qa.language import chinese, english
@@ -30,33 +33,15 @@ from qa.language import english_unit_words, glossary, units
 from qa.language.english import ADMIN_WORDS, ENGLISH_STOPWORDS
 from qa.language.timeframe import AskedYears, asked_years, plan_forms
 from qa.retrieval.bridge import Bridge, english_forms
-from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch, pinyin_key
+from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch
+from qa.retrieval.latin_names import LATIN_WORD, PINYIN_WORD, LatinNames, in_order
+from qa.retrieval.question_form import (
+    ACCEPTS, FIGURE_KINDS, asked_unit, counted_words, is_frame_word, question_kind, stance,
+)
 from qa.retrieval.tokenize import search_words, words_with_tags
 from qa.text import is_chinese, normalize, normalize_spaces, simplified
 
-# A Latin word made only of pinyin syllables (a romanised Chinese name, maybe misspelt).
-_PINYIN = re.compile(
-    r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan"
-    r"|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|a|o|e|i|u|v))+$"
-)
-# A Latin word; pinyin's apostrophe joins syllables before a, e, o (Pu'an, Xi'an), while an
-# English possessive (Dalian's) stays apart.
-_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&]*(?:['’](?=[aeoAEO][a-z])[A-Za-z]+)*")
-FUZZY_MIN_SCORE = 80  # OSA similarity (0-100) for a misspelt name: one edit in five letters
-FUZZY_MIN_SCORE_LONG = 75  # two edits in eight letters or more ("Jiangsoo")
-TRANSCRIPT_CACHE_SIZE = 4096  # words whose places in the pinyin transcript are remembered
 FRAME_WEIGHT = 0.3  # a term of the question's frame (目标, 增长) helps search, not the subject
-# Figure kinds each question kind accepts, with how well (see qa.answering.features).
-ACCEPTS = {
-    "amount": {"money": 1.0, "quantity": 0.8, "count": 0.5, "people": 0.5},
-    "count": {"count": 1.0, "people": 1.0, "quantity": 1.0, "money": 0.3},
-    "number": {"money": 1.0, "count": 1.0, "people": 1.0, "quantity": 1.0, "percent": 0.8, "points": 0.7,
-               "multiple": 0.7},
-    "rate": {"percent": 1.0, "points": 1.0, "multiple": 0.8},
-    "when": {"year": 1.0, "date": 1.0},
-}
-FIGURE_KINDS = frozenset(ACCEPTS)  # question kinds answered by a figure
-GENERIC_MEASURE_WORDS = frozenset("个")  # 多少个干部: counts anything, asks for no unit
 
 
 @dataclass
@@ -151,11 +136,8 @@ class QueryAnalyzer:
         self.bridge = bridge
         self.vocabulary = vocabulary
         self.pinyin_words = pinyin_words or {}
-        self.transcript: str | None = None  # the corpus in toneless pinyin, if stored
-        self.transcript_runs: list[str] = []  # the Chinese runs it spells, in order
-        self._transcript_cache: dict[str, tuple[tuple[int, int], ...]] = {}
-        self._lock = threading.Lock()
         self._glossary = glossary()
+        self.latin = LatinNames(gazetteer, bridge, self.pinyin_words, self._glossary.scope_english)
 
     def to_simplified(self, text: str) -> str:
         return simplified(text)
@@ -164,19 +146,19 @@ class QueryAnalyzer:
         text = simplified(normalize_spaces(question))
         text = re.sub(r"\b(" + "|".join(map(re.escape, english.SHORTHAND)) + r")\b",
                       lambda m: english.SHORTHAND[m.group(1).lower()], text, flags=re.IGNORECASE)
-        text = _LATIN_WORD.sub(lambda m: self._question_word(m.group(0)), text)
+        text = LATIN_WORD.sub(lambda m: self._question_word(m.group(0)), text)
         lang = "zh" if is_chinese(text) else "en"
-        analysis = QueryAnalysis(question, text, lang, _question_kind(text, lang))
-        analysis.stance = _stance(text)
+        analysis = QueryAnalysis(question, text, lang, question_kind(text, lang))
+        analysis.stance = stance(text)
         analysis.yearly = bool(re.search(english.ASKS_YEARLY, text.lower()) or re.search(chinese.ASKS_YEARLY, text))
         analysis.asks_change = bool(re.search(english.ASKS_CHANGE, text.lower()) or re.search(chinese.ASKS_CHANGE, text))
         analysis.money = bool(re.search(english.ASKS_MONEY, text.lower()) or re.search(chinese.ASKS_MONEY, text))
         analysis.years = asked_years(text)
-        analysis.unit = _asked_unit(text)
+        analysis.unit = asked_unit(text)
         chinese_names = [n for n in self.gazetteer.find_chinese(text) if n.entity not in self._glossary.scope_chinese]
-        latin_names, leftovers = self._latin_names(text)
-        analysis.names = _in_order(text, chinese_names + latin_names)
-        analysis.unknown_names = self._unknown_latin(text, leftovers) + self._unknown_chinese(text, analysis)
+        latin_names, leftovers = self.latin.find(text)
+        analysis.names = in_order(text, chinese_names + latin_names)
+        analysis.unknown_names = self.latin.unknown(leftovers) + self._unknown_chinese(text, analysis)
         self._add_terms(analysis, leftovers)
         return analysis
 
@@ -184,8 +166,8 @@ class QueryAnalyzer:
         """A misspelt English word read as the gloss word meant ("grian" -> grain,
         "unemployement" -> unemployment), so that phrases still match; a pinyin spelling,
         a word that translates or a name the corpus spells stays as typed."""
-        if _PINYIN.match(word) or word in self.pinyin_words or self.bridge.translate(word) \
-                or self.spelled_in_corpus(word):
+        if PINYIN_WORD.match(word) or word in self.pinyin_words or self.bridge.translate(word) \
+                or self.latin.spelled_in_corpus(word):
             return word
         return self.bridge.correct(word) or word
 
@@ -196,7 +178,7 @@ class QueryAnalyzer:
         from rapidfuzz.distance import OSA
 
         lowered = word.lower()
-        if len(lowered) < 4 or lowered in english.QUESTION_WORDS or _PINYIN.match(lowered) \
+        if len(lowered) < 4 or lowered in english.QUESTION_WORDS or PINYIN_WORD.match(lowered) \
                 or not lowered.isalpha() or lowered in self.bridge.words or lowered in ENGLISH_STOPWORDS:
             return word
         near = [q for q in english.QUESTION_WORDS if OSA.distance(lowered, q, score_cutoff=1) <= 1]
@@ -223,14 +205,14 @@ class QueryAnalyzer:
         at = 0
         for size, options in self._translated_runs(content):
             if not options and content[at] not in self.pinyin_words:
-                spelled = self.spelled_in_corpus(content[at])  # a name the corpus spells (茶店子)
+                spelled = self.latin.spelled_in_corpus(content[at])  # a name the corpus spells (茶店子)
                 options = [(zh, 1.0) for zh in spelled]
             words = content[at:at + size]
             if options:
                 analysis.bridged_words += size
                 if any(" ".join(words[:-1] + [form]) in self._glossary.english for form in english_forms(words[-1])):
                     analysis.glossary_terms += [zh for zh, _w in options]
-                groups.append((dict(options), all(_is_frame_word(w) for w in words), tuple(words)))
+                groups.append((dict(options), all(is_frame_word(w) for w in words), tuple(words)))
             at += size
         forms = [form for name in analysis.names for form in name.forms]
         kept: list[dict[str, float]] = []
@@ -256,7 +238,7 @@ class QueryAnalyzer:
         if analysis.kind != "count":
             return
         unit_words = set(english_unit_words()) | {u.chinese for u in units()}
-        counted = [w for w in _counted_words(analysis.text) if w not in unit_words]  # the unit is asked apart
+        counted = [w for w in counted_words(analysis.text) if w not in unit_words]  # the unit is asked apart
         if not counted:
             return
         for i, words in enumerate(sources):
@@ -322,116 +304,6 @@ class QueryAnalyzer:
                 continue
             analysis.content_words += 1
 
-    def _latin_names(self, text: str) -> tuple[list[NameMatch], list[str]]:
-        """Names written in Latin letters (pinyin or English, maybe misspelt or split).
-        Words are joined into a name only within one run of Latin text."""
-        found: list[NameMatch] = []
-        leftovers: list[str] = []
-        for run in re.findall(r"[A-Za-z][A-Za-z\s'’-]*", text):
-            lowered = [re.sub(r"['’]", "", w.lower()) for w in _LATIN_WORD.findall(run)]
-            i = 0
-            while i < len(lowered):
-                if lowered[i] in self._glossary.scope_english:  # "China" over national reports
-                    leftovers.append(lowered[i])
-                    i += 1
-                    continue
-                match, used = self._name_at(lowered, i)
-                if match:
-                    found.append(match)
-                    i += used
-                    # "the Three Gorges area": a region word after a name is part of the name
-                    if i < len(lowered) and lowered[i] in english.REGION_WORDS:
-                        i += 1
-                else:
-                    leftovers.append(lowered[i])
-                    i += 1
-        return found, leftovers
-
-    def _name_at(self, words: list[str], i: int) -> tuple[NameMatch | None, int]:
-        """The name starting at word i and how many words it spans. An exact spelling of any
-        length wins over a fuzzy one, so "Qingdao set" is 青岛 followed by "set", not a
-        misspelt 青岛市 (qingdaoshi)."""
-        spans = [(size, words[i : i + size]) for size in (3, 2, 1) if i + size <= len(words)]
-        spans = [(size, span) for size, span in spans if span[0] not in ENGLISH_STOPWORDS]
-        for size, span in spans:
-            exact = self.gazetteer.match_latin("".join(span), min_score=100)
-            if exact:
-                return exact, size
-        for size, span in spans:
-            joined = "".join(span)
-            if size > 2 or (size > 1 and span[-1] in ADMIN_WORDS):
-                continue  # "Gansu sheng" must not pass for 江苏省 by fuzzing the suffix
-            # Only words that are not English may be a misspelt name ("qingdoa", "Dalien"), and
-            # not the exact spelling of another place the dictionary knows ("Wushan" is not Wuhan).
-            if all(self.bridge.is_english(w) for w in span) or (size == 1 and len(joined) < 5):
-                continue
-            fuzzy = self.gazetteer.match_latin(
-                joined, min_score=FUZZY_MIN_SCORE_LONG if len(joined) >= 8 else FUZZY_MIN_SCORE
-            )
-            if fuzzy and joined in self.bridge.name_pinyin and not self._confusable(joined, fuzzy):
-                continue  # "Wushan" (巫山) is another place, not a misspelt Wuhan
-            if fuzzy:
-                return fuzzy, size
-        return None, 0
-
-    def _confusable(self, typed: str, match: NameMatch) -> bool:
-        """Whether the typed spelling differs from the name's only as pinyin is commonly
-        confused (n/ng, z/zh, c/ch, s/sh, l/n: "Xinshan" for Xingshan)."""
-        keys = self.gazetteer.by_name.get(match.entity, {}).get("keys", [])
-        return any(_pinyin_blur(typed) == _pinyin_blur(key) for key in keys)
-
-    def _unknown_latin(self, text: str, leftovers: list[str]) -> list[str]:
-        """Romanised or capitalised names that match nothing in the corpus."""
-        return [
-            w for w in dict.fromkeys(leftovers)
-            if len(w) >= 4 and w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS and w not in english.CALENDAR_WORDS
-            and w not in self.bridge.common_pinyin
-            and (_PINYIN.match(w) or w in self.bridge.proper)
-            and not self.bridge.is_english(w) and not self.bridge.translate(w)
-            and w not in self.pinyin_words and not self.in_pinyin_transcript(w)
-        ]
-
-    def use_transcript(self, transcript: str | None, runs: list[str]) -> None:
-        """The corpus in toneless pinyin, and the Chinese runs it spells (see derive.py)."""
-        self.transcript, self.transcript_runs = transcript, runs
-        self._transcript_cache.clear()
-
-    def in_pinyin_transcript(self, word: str) -> bool:
-        """Whether the corpus spells these syllables somewhere ("chaotianhou" -> 朝天吼)."""
-        return bool(self._transcript_matches(word))
-
-    def spelled_in_corpus(self, word: str) -> list[str]:
-        """The corpus's Chinese for a pinyin word that no word list holds ("chadianzi" ->
-        茶店子): the transcript has one syllable per character, so a match's run and syllable
-        offsets point back to the characters."""
-        if not self.transcript_runs:
-            return []
-        found = []
-        for at, syllables in self._transcript_matches(word):
-            run_start = self.transcript.rfind("|", 0, at) + 1
-            run = self.transcript_runs[self.transcript.count("|", 0, at)]
-            first = self.transcript.count(" ", run_start, at)
-            spelled = run[first : first + syllables]
-            if pinyin_key(spelled) == word:  # a character pypinyin cannot read would shift the count
-                found.append(spelled)
-        return list(dict.fromkeys(found))
-
-    def _transcript_matches(self, word: str) -> tuple[tuple[int, int], ...]:
-        """Where the transcript spells the word across three syllables or more: (offset,
-        number of syllables) of each place."""
-        if self.transcript is None or len(word) < 6:
-            return ()
-        if word not in self._transcript_cache:
-            if len(self._transcript_cache) >= TRANSCRIPT_CACHE_SIZE:
-                self._transcript_cache.clear()
-            # Letters may be split between syllables anywhere, but the match starts and ends on one.
-            pattern = "(?<![a-z])" + " ?".join(map(re.escape, word)) + "(?![a-z])"
-            # Two syllables ("fu ling") occur by chance in any long text; three rarely do.
-            self._transcript_cache[word] = tuple(
-                (m.start(), m.group(0).count(" ") + 1) for m in re.finditer(pattern, self.transcript)
-                if m.group(0).count(" ") >= 2)
-        return self._transcript_cache[word]
-
     def _unknown_chinese(self, text: str, analysis: QueryAnalysis) -> list[str]:
         if not re.search(r"[\u4e00-\u9fff]", text):
             return []
@@ -443,6 +315,10 @@ class QueryAnalyzer:
                 continue
             unknown.append(word)
         return unknown
+
+    def use_transcript(self, transcript: str | None, runs: list[str]) -> None:
+        """The corpus in toneless pinyin, and the Chinese runs it spells (see derive.py)."""
+        self.latin.use_transcript(transcript, runs)
 
     # -- search terms ---------------------------------------------------------------------
 
@@ -474,94 +350,3 @@ class QueryAnalyzer:
         if not options and words[i] in self.pinyin_words and not self.bridge.is_english(words[i]):
             options = [(zh, 1.0) for zh in self.pinyin_words[words[i]]]
         return 1, options
-
-
-
-
-
-def _is_frame_word(word: str) -> bool:
-    """English words of the question's frame that still translate: target, growth, rate."""
-    return word in _FRAME_ENGLISH
-
-
-_FRAME_ENGLISH = frozenset("""target targets goal goals aim aims objective objectives plan planned projected
-    government work set setting fast quickly end real terms
-    expected growth grow grew rate rates ratio percentage percent share increase rise rose fall fell decline
-    figure level report actual achieved reached""".split())
-
-
-def _question_kind(text: str, lang: str) -> str:
-    lowered = text.lower()
-    patterns = chinese.QUESTION_KINDS if lang == "zh" else english.QUESTION_KINDS
-    other = english.QUESTION_KINDS if lang == "zh" else chinese.QUESTION_KINDS
-    for kinds in (patterns, other):  # mixed questions: a question word of the other language
-        for kind, pattern in kinds:
-            if re.search(pattern, lowered):
-                return kind
-    return "what"
-
-
-def _counted_words(text: str) -> list[str]:
-    """The words naming what a count question counts: after "how many" (stop words left
-    out), or the nouns after 多少 and a measure word (多少家大型企业 -> 企业)."""
-    match = re.search(english.COUNTED_AFTER, text.lower())
-    if match:
-        words = match.group(1).split()
-        for i, word in enumerate(words[1:], start=1):  # "kids took part": the verb ends it
-            if word in english.COUNTED_STOP or word.endswith("ed"):
-                words = words[:i]
-                break
-        return [w for w in words if w not in ENGLISH_STOPWORDS]
-    match = re.search(chinese.COUNTED_AFTER, text)
-    if not match:
-        return []
-    nouns = []
-    for word, tag in words_with_tags(match.group(1)):
-        if tag.startswith("n") or (nouns == [] and tag.startswith(("vn",))):
-            nouns.append(word)
-        elif nouns:
-            break
-    return nouns
-
-
-def _stance(text: str) -> str | None:
-    lowered = text.lower()
-    if re.search(english.ASKS_TARGET, lowered) or re.search(chinese.ASKS_TARGET, text):
-        return "target"
-    if re.search(english.ASKS_OUTCOME, lowered) or re.search(chinese.ASKS_OUTCOME, text):
-        return "outcome"
-    return None
-
-
-def _asked_unit(text: str) -> str | None:
-    """A unit the question asks in: 多少万人 -> 人, 多少吨 -> 吨, "how many tonnes", "in tonnes"."""
-    unit_names = "|".join(re.escape(u.chinese) for u in units() if u.kind not in ("money",))
-    match = re.search(rf"(?:多少|几)(?:万|亿|千|百)?({unit_names})", text)
-    if match and match.group(1) not in GENERIC_MEASURE_WORDS:
-        return match.group(1)
-    lowered = text.lower()
-    words = english_unit_words()
-    for word in sorted(words, key=len, reverse=True):
-        if re.search(rf"\b(?:how many|in|number of) {re.escape(word)}\b", lowered):
-            return words[word].chinese
-    return None
-
-
-def _pinyin_blur(spelling: str) -> str:
-    """A spelling with the commonly confused pinyin sounds merged."""
-    return re.sub(r"ng", "n", re.sub(r"([zcs])h", r"\1", spelling)).replace("l", "n")
-
-
-def _in_order(text: str, names: list[NameMatch]) -> list[NameMatch]:
-    """Names in the order the question gives them (a romanised name may be split: "Yi Ling")."""
-    lowered = text.lower()
-    unique: dict[str, NameMatch] = {}
-    for name in names:
-        unique.setdefault(name.entity, name)
-
-    def position(name: NameMatch) -> int:
-        pattern = r"\s?".join(map(re.escape, name.typed.lower()))
-        match = re.search(pattern, lowered)
-        return match.start() if match else len(lowered)
-
-    return sorted(unique.values(), key=position)
