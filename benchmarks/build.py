@@ -14,7 +14,7 @@ from benchmarks.harness import (Context, PhaseTimes, checked, child_cmd, last_js
                                 rnd, run_measured)
 from benchmarks.synthetic import make_copies
 
-# The build's steps timed as phases: (function of qa.build, phase name).
+# The build's steps timed as phases: (function of qa.indexing.build, phase name).
 BUILD_STEPS = (("corpus_state", "hash_corpus"), ("load_corpus", "read_corpus"), ("_derived_data", "derive_gazetteer"))
 # The derivation's steps, whichever of them this version of qa.retrieval.derive has.
 DERIVE_STEPS = ("words_with_tags", "search_words", "build_gazetteer", "build_bridge", "_pinyin_index",
@@ -26,8 +26,8 @@ CORPUS_INDEPENDENT_STEPS = ("Dictionary.load", "cedict_entries", "english_names"
 def time_build_steps(times: PhaseTimes):
     """Wrap the build's steps and the writing of the index files with timers; returns the
     function that puts the originals back."""
-    import qa.build as qb
-    from qa.store import IndexStore
+    import qa.indexing.build as qb
+    from qa.storage.versions import IndexStore
 
     originals = {name: getattr(qb, name) for name, _phase in BUILD_STEPS}
     original_write = IndexStore.write_version
@@ -65,8 +65,8 @@ def restore_derive_steps(originals: dict) -> None:
 
 def passage_texts(corpus: Path) -> list[str]:
     """The texts the build embeds for the passages of a corpus folder."""
-    from qa.build import embedding_text
-    from qa.ingest import load_corpus
+    from qa.indexing.build import embedding_text
+    from qa.indexing.ingest import load_corpus
 
     _docs, passages, _skipped = load_corpus(corpus)
     return [embedding_text(p) for p in passages]
@@ -76,12 +76,12 @@ def passage_texts(corpus: Path) -> list[str]:
 
 
 def index_rebuild(payload: dict) -> dict:
-    """Child: `qa index --rebuild --json` through qa.cli.main, with timers around its phases."""
+    """Child: `qa index --rebuild --json` through qa.cli.main.main, with timers around its phases."""
     started = time.perf_counter()
-    import qa.build  # noqa: F401 (timed: the imports of the build)
-    import qa.cli  # noqa: F401
-    import qa.embed as qe
-    import qa.store  # noqa: F401
+    import qa.indexing.build  # noqa: F401 (timed: the imports of the build)
+    import qa.cli.main  # noqa: F401
+    import qa.embedding.embedder as qe
+    import qa.storage.versions  # noqa: F401
 
     imported = time.perf_counter() - started
     times = PhaseTimes()
@@ -131,7 +131,7 @@ def build_process(ctx: Context) -> None:
 
 
 def baseline_process(ctx: Context, build_wall_s: float) -> dict:
-    from qa.embed import PASSAGE_BATCH_SIZE
+    from qa.embedding.embedder import PASSAGE_BATCH_SIZE
 
     log("build baseline: a process that loads the model and encodes the same passages")
     payload = {"model": ctx.model_path, "texts": passage_texts(ctx.corpus), "batch_size": PASSAGE_BATCH_SIZE}
@@ -179,8 +179,8 @@ def timed_build_runs(ctx: Context, model, corpora: dict, texts_of: dict, times: 
     """Build and encode, alternating which goes first, 7 times over the corpus (once in a
     quick run; 3 more times over the corpus x4 in a full run): seconds of each, and the build's
     phases."""
-    from qa.build import Indexer
-    from qa.embed import PASSAGE_BATCH_SIZE
+    from qa.indexing.build import Indexer
+    from qa.embedding.embedder import PASSAGE_BATCH_SIZE
 
     embedder = ctx.engine.embedder
     plan = [(1, rep) for rep in range(ctx.reps(7))] + [(4, rep) for rep in range(3) if 4 in corpora]

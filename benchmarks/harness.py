@@ -196,7 +196,7 @@ QA_MAIN = (
     "            if line.startswith('VmHWM:'):\n"
     "                open(path, 'w').write(str(int(line.split()[1]) / 1024))\n"
     "atexit.register(_hwm)\n"
-    "from qa.cli import main\n"
+    "from qa.cli.main import main\n"
     "sys.exit(main())\n"
 )
 
@@ -280,8 +280,8 @@ def checked(result: dict, what: str) -> dict:
 
 
 def qa_main_captured(argv: list[str]) -> tuple[int, str]:
-    """In a child: ``qa.cli.main(argv)`` in this process; its exit code and what it printed."""
-    from qa.cli import main
+    """In a child: ``qa.cli.main.main(argv)`` in this process; its exit code and what it printed."""
+    from qa.cli.main import main
 
     out = io.StringIO()
     real_stdout, sys.stdout = sys.stdout, out
@@ -325,7 +325,7 @@ class Context:
 
     def setup(self) -> None:
         from qa.config import Settings
-        from qa.model_prep import prepare_model
+        from qa.embedding.model_prep import prepare_model
 
         shutil.copytree(CORPUS, self.corpus)
         self.cache = Settings.load(env=os.environ).cache_dir

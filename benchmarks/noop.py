@@ -12,7 +12,7 @@ HEAVY_MODULES = ["torch", "sentence_transformers", "transformers", "faiss", "jie
 
 
 def index_unchanged(payload: dict) -> dict:
-    """Child: `qa index --json` through qa.cli.main; which heavy modules it imported."""
+    """Child: `qa index --json` through qa.cli.main.main; which heavy modules it imported."""
     rc, printed = qa_main_captured(["index", "--json", "--corpus", payload["corpus"], "--index", payload["index"]])
     return {"rc": rc, "summary": last_json(printed), "imported": {m: m in sys.modules for m in HEAVY_MODULES}}
 

@@ -11,7 +11,7 @@ from benchmarks.harness import Context, checked, child_cmd, last_json, log, rnd,
 
 def prepare_into(payload: dict) -> dict:
     """Child: prepare the model into the payload's cache folder."""
-    from qa.model_prep import prepare_model
+    from qa.embedding.model_prep import prepare_model
 
     started = time.perf_counter()
     prepare_model(Path(payload["cache"]))

@@ -45,7 +45,7 @@ def parse_args(argv=None):
                                         "--quick: 2000,10000)")
     parser.add_argument("--questions", type=int, help="use only the first N questions of the set")
     parser.add_argument("--exact-max", type=int, help="exact search up to this many vectors "
-                                                      "(default: qa.vector_index.EXACT_SEARCH_MAX)")
+                                                      "(default: qa.storage.faiss_index.EXACT_SEARCH_MAX)")
     parser.add_argument("--no-ivf", action="store_true", help="skip the IVF alternative at sizes above exact-max")
     parser.add_argument("--mem-limit-gib", type=float, default=11.0,
                         help="skip builds whose estimated peak would take the process above this")
@@ -61,7 +61,7 @@ def parse_args(argv=None):
     default_sizes = "2000,10000" if args.quick else "10000,100000,1000000"
     args.sizes = sorted(int(float(s)) for s in (args.sizes or default_sizes).split(","))
     if args.exact_max is None:
-        from qa.vector_index import EXACT_SEARCH_MAX
+        from qa.storage.faiss_index import EXACT_SEARCH_MAX
 
         args.exact_max = EXACT_SEARCH_MAX
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]

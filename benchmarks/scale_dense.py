@@ -38,7 +38,7 @@ def dense_row(ctx: Context, x, queries, passage_like) -> dict:
     import faiss
 
     from qa.retrieval.pipeline import POOL
-    from qa.vector_index import configure
+    from qa.storage.faiss_index import configure
 
     n = x.shape[0]
     exact_max = ctx.args.exact_max
@@ -69,7 +69,7 @@ def dense_row(ctx: Context, x, queries, passage_like) -> dict:
 
 def built_index(ctx: Context, x):
     """The engine's index over ``x``: the index, and its build time, memory and size on disk."""
-    from qa.vector_index import build_index, index_kind, write_index
+    from qa.storage.faiss_index import build_index, index_kind, write_index
 
     with PeakRSS() as peak:
         t = time.perf_counter()
@@ -94,7 +94,7 @@ def exact_neighbours(xb, queries, passage_like, record: dict):
     import numpy as np
 
     from qa.retrieval.pipeline import POOL
-    from qa.vector_index import search
+    from qa.storage.faiss_index import search
 
     flat = faiss.IndexFlatIP(xb.shape[1])
     flat.add(np.ascontiguousarray(xb))
@@ -121,7 +121,7 @@ def timed_searches(index, queries, truth, k):
     """Single-query searches of k (the pipeline's pool): latencies (ms), recall@10, near-tie
     recall@10. (The exact top 10 found anywhere in the k returned is the same share: these
     indexes score the candidates they visit exactly, so a found top-10 row ranks in the top 10.)"""
-    from qa.vector_index import search
+    from qa.storage.faiss_index import search
 
     truth_scores, truth_rows = truth
     lat, hits, near = [], 0, 0

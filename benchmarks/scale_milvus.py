@@ -20,7 +20,7 @@ def milvus_row(ctx: Context, x, queries) -> dict:
     load time, memory (this process: Milvus Lite runs in it), single-query latency and
     recall@10 against exact search, through the engine's own MilvusStore."""
     from qa.retrieval.pipeline import POOL
-    from qa.vectorstores.milvus_store import release
+    from qa.storage.vectorstores.milvus_store import release
 
     n = x.shape[0]
     log(f"scale: Milvus Lite over {n} vectors")
@@ -40,9 +40,9 @@ def milvus_row(ctx: Context, x, queries) -> dict:
 def filled_store(ctx: Context, x, uri: str):
     """A MilvusStore holding ``x`` (rows spread over documents of ROWS_PER_DOC rows): the
     store, its row descriptions, and its build time and memory."""
-    from qa.vectorstores import StoreSpec
-    from qa.vectorstores.base import RowInfo
-    from qa.vectorstores.milvus_store import MilvusStore
+    from qa.storage.vectorstores import StoreSpec
+    from qa.storage.vectorstores.base import RowInfo
+    from qa.storage.vectorstores.milvus_store import MilvusStore
 
     n, d = x.shape
     folder = ctx.work / "milvus" / "versions" / f"v{n}"
@@ -96,6 +96,6 @@ def filtered_searches(store, info, queries, k: int):
 
 
 def store_nprobe(record: dict) -> int | None:
-    from qa.vectorstores.milvus_store import IVF_NPROBE
+    from qa.storage.vectorstores.milvus_store import IVF_NPROBE
 
     return IVF_NPROBE if record.get("index_type") == "IVF_FLAT" else None
