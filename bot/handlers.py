@@ -4,6 +4,9 @@
   that mentions the bot, or a reply to one of its messages.
 * Questions run in a thread pool (``engine.ask`` is blocking and CPU-bound) while updates are
   handled concurrently; each user has one question in flight and a short queue behind it.
+* Each chat and user has its own :class:`qa.conversation.Conversation`, in memory only: a
+  follow-up ("and Shanghai?") is read with that user's last question in that chat, never
+  another's; the reply shows how it was read.
 * "typing" is shown (and renewed every few seconds) while an answer is computed.
 * Citation buttons carry a passage id; tapping one shows the passage as a reply.
 * ``/reindex`` (admins) rebuilds the index in the background and swaps it in.
@@ -45,6 +48,8 @@ from telegram.ext import (
     filters,
 )
 
+from qa.conversation import Conversation
+
 from bot import render
 from bot.render import lang_of, t
 from bot.settings import BotSettings
@@ -57,6 +62,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 SEND_ATTEMPTS = 4  # network errors towards the Bot API: tries per call
 SEND_BACKOFF = 0.5  # seconds, doubled after each failed try
 KEY_CACHE = 4096  # long passage ids remembered for their buttons
+MAX_CONVERSATIONS = 10_000  # (chat, user) conversations kept in memory; the idlest are dropped
 PUNCTUATION = ",:;,:、 "  # left after removing a leading "@bot," from a question
 
 # Non-text messages that get the "I read text" hint in private chats.
@@ -109,6 +115,7 @@ class QABot:
         self.reindex_task: asyncio.Task | None = None
         self._long_ids: OrderedDict[str, str] = OrderedDict()
         self._question_errors = _question_error_types()
+        self.conversations: OrderedDict[tuple[int, int], Any] = OrderedDict()  # (chat, user) -> Conversation
 
     # -- wiring ---------------------------------------------------------------------------
 
@@ -357,7 +364,8 @@ class QABot:
         typing = asyncio.create_task(self.keep_typing(context, chat.id, thread_id))
         started = time.perf_counter()
         try:
-            answer = await self.run_blocking(self.engine.ask, question)
+            conversation = self.conversation_for(chat.id, user.id if user else chat.id)
+            answer = await self.run_blocking(conversation.ask, question)
         except self._question_errors as exc:
             typing.cancel()
             await self.reply_text(update, context, render.esc(str(exc)))
@@ -382,6 +390,15 @@ class QABot:
         await self.send_html(context, chat.id, reply.parts, reply_to=message.message_id, buttons=buttons, thread_id=thread_id)
         if self.stats["questions"] % 50 == 0:
             self.log_counts()
+
+    def conversation_for(self, chat_id: int, user_id: int) -> Any:
+        """The conversation of one user in one chat (the least recently used go first)."""
+        key = (chat_id, user_id)
+        conversation = self.conversations.pop(key, None) or Conversation(self.engine)
+        self.conversations[key] = conversation
+        while len(self.conversations) > MAX_CONVERSATIONS:
+            self.conversations.popitem(last=False)
+        return conversation
 
     def _keep(self, data: str, answer: Any) -> str:
         if render.is_key(data):

@@ -45,6 +45,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_ask": "ask a question (in groups)",
         "cmd_reindex": "rebuild the index (admins)",
         "sources": "Sources",
+        "answered_as": "Read as",
+        "help_follow_up": "Follow-ups work: after a question, “and Shanghai?” or “in 2019?” asks it "
+        "again with that one thing changed; the reply says how it was read.",
         "no_answer": "I could not find the answer in the reports.",
         "related": "Possibly related",
         "paragraph": "¶{n}",
@@ -93,6 +96,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_ask": "提问(用于群组)",
         "cmd_reindex": "重建索引(管理员)",
         "sources": "出处",
+        "answered_as": "按此理解",
+        "help_follow_up": "可以接着问:问完一个问题后,发“那上海呢？”或“2019年呢？”,就换掉这一项再问一次;回答会写明是怎样理解的。",
         "no_answer": "报告中没有找到这个问题的答案。",
         "related": "可能相关的段落",
         "paragraph": "第{n}段",
@@ -196,6 +201,9 @@ def render_answer(answer: Any, lang: str | None = None, limit: int = MAX_MESSAGE
     lang = lang or getattr(answer, "lang", "en") or "en"
     citations = cited(answer)
     blocks: list[str] = []
+    resolved = getattr(answer, "resolved_question", None)
+    if resolved:  # a follow-up: show how it was read, so a wrong reading is seen at once
+        blocks.append(f"<i>{esc(t(lang, 'answered_as'))}: {esc(resolved)}</i>")
     if answer.answered:
         blocks.append(esc(answer.answer))
         if citations:
@@ -274,6 +282,7 @@ def render_help(lang: str, info: dict, bot_username: str | None, is_admin: bool 
         esc(t(lang, "help_private")),
         esc(t(lang, "help_group", mention=mention)),
         esc(t(lang, "help_sources")),
+        esc(t(lang, "help_follow_up")),
         "",
         f"<b>{esc(t(lang, 'help_know'))}</b>",
         esc(t(lang, "help_stats", documents=_count(info.get("documents")), passages=_count(info.get("passages")))),

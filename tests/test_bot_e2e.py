@@ -214,6 +214,30 @@ def test_english_question_gets_the_figure_and_a_citation(bot, api, engine):
     assert bot.errors == []
 
 
+def test_follow_ups_in_two_chats_interleave_without_mixing(bot, api):
+    """Each chat keeps its own last question: a follow-up is read with that chat's, and the
+    reply says how it was read."""
+    first = api.user_says("How much did Qingdao give Yiling?", user_id=USER)
+    api.wait_replies(first, timeout=30)
+    second = api.user_says("上海市给夷陵区援助了多少资金", user_id=OTHER, language_code="zh")
+    api.wait_replies(second, timeout=30)
+    follow_en = api.user_says("and Shanghai?", user_id=USER)
+    follow_zh = api.user_says("那青岛呢？", user_id=OTHER, language_code="zh")
+    [reply_en] = api.wait_replies(follow_en, timeout=30)
+    [reply_zh] = api.wait_replies(follow_zh, timeout=30)
+    assert "Read as: How much did Shanghai give Yiling?" in reply_en["text"] and "7.623" in reply_en["text"]
+    assert "按此理解: 青岛给夷陵区援助了多少资金" in reply_zh["text"] and "9788.1" in reply_zh["text"]
+    assert "<i>" in html(api, reply_en)  # the reading is set apart from the answer
+    # In a group, each member's follow-up is read with their own question.
+    group = dict(chat_id=-500, chat_type="group")
+    asked = api.user_says("/ask How much did Qingdao give Yiling?", user_id=USER, **group)
+    api.wait_replies(asked, timeout=30)
+    other = api.user_says("/ask and Shanghai?", user_id=OTHER, **group)
+    [reply] = api.wait_replies(other, timeout=30)
+    assert "Read as" not in reply["text"]
+    assert bot.errors == []
+
+
 def test_citation_button_shows_the_passage(bot, api, engine):
     question = api.user_says(ZH_QUESTION, language_code="zh")
     [reply] = api.wait_replies(question, timeout=30)

@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot",),
     ("qa.cli",),
     ("qa.evaluation",),
+    ("qa.conversation",),
     ("qa.engine",),
     ("qa.indexing", "qa.answering"),
     ("qa.retrieval",),

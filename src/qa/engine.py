@@ -27,7 +27,7 @@ from qa.indexing.ingest import CorpusError
 from qa.retrieval.pipeline import Pipeline
 from qa.storage.vectorstores import VectorStoreError
 from qa.storage.versions import IndexCorruptError, IndexMissingError, IndexStore, IndexVersion
-from qa.types import Answer, Passage
+from qa.types import Answer, Passage, QuestionFrame
 
 __all__ = ["Engine", "EngineError", "ModelError", "QuestionError"]
 
@@ -159,6 +159,15 @@ class Engine:
                 answer = builder.run(question, result, k)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
+
+    def frame(self, question: str) -> QuestionFrame:
+        """How the engine reads a question (kind, places, years, subject) without answering
+        it: what a conversation needs to tell a follow-up from a new question."""
+        if question is None or not question.strip():
+            raise QuestionError("the question is empty: ask about the reports, e.g. how much a donor gave")
+        self.load()
+        with self._ask_lock:  # the analysis keeps caches that one question at a time may fill
+            return self._pipeline.frame(question.strip()[:MAX_QUESTION_CHARS])
 
     # -- information ----------------------------------------------------------------------
 

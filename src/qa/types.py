@@ -74,6 +74,9 @@ class Answer:
     latency_ms: float = 0.0
     reason: str | None = None
     lang: str = "en"  # language the answer is written in ("en" or "zh")
+    # A follow-up in a conversation ("and Shanghai?") is answered as the last question with
+    # one slot replaced: this is that question; None when the question was answered as asked.
+    resolved_question: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -84,4 +87,29 @@ class Answer:
             "latency_ms": round(self.latency_ms, 3),
             "reason": self.reason,
             "lang": self.lang,
+            "resolved_question": self.resolved_question,
         }
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place a question names."""
+
+    name: str  # the corpus's short form (青岛); as typed when the corpus never mentions it
+    typed: str  # as the question wrote it
+    level: int | None  # administrative level, 1 province ... 5 village; None when unknown
+    known: bool = True  # whether the corpus mentions it
+
+
+@dataclass(frozen=True)
+class QuestionFrame:
+    """What a question is about, as the engine reads it: enough to tell a follow-up ("and
+    Shanghai?") from a new question, and to put the follow-up's new slot into the last one."""
+
+    text: str  # the question, normalised
+    lang: str  # "zh" or "en"
+    kind: str  # what the answer is: amount, count, rate, when, ... (qa.retrieval.question_form)
+    places: tuple[Place, ...] = ()  # in question order, then the places the corpus never mentions
+    years: tuple[int, ...] = ()  # the years asked about ("in 2019", 2019年)
+    report_years: tuple[int, ...] = ()  # the reports named by their year ("the 2010 report")
+    subject_terms: int = 0  # the subject's term groups: not names, years or the question's frame

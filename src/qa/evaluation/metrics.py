@@ -36,7 +36,7 @@ METRIC_KEYS = (
     "latency_p95_ms",
 )
 COUNT_KEYS = ("questions", "answerable", "unanswerable")
-GROUP_FIELDS = ("lang", "kind", "split")
+GROUP_FIELDS = ("lang", "kind", "split", "turn")  # turn: conversation cases only
 UNSET = "(unset)"  # the group of questions that leave lang/kind/split out
 
 # Threshold options -> the metric each one gates.

@@ -18,6 +18,20 @@
   source; over a corpus of many similar reports a passage counts as found, and an answer
   as correct, only when it comes from that document.
 
+A line with ``turns`` instead of ``question`` is a **conversation**: the turns are asked in
+order in one :class:`qa.conversation.Conversation`, so later turns may be follow-ups::
+
+    {"id": "qd-chat", "lang": "en", "split": "test", "turns": [
+      {"question": "How much did Qingdao give Yiling?", "answers": ["9788.1"], "source": "..."},
+      {"question": "and Shanghai?", "resolved": "How much did Shanghai give Yiling?",
+       "answers": ["7.623"], "source": "...", "doc": "..."}]}
+
+Each turn has the keys of a question (``question``, ``source``, ``answers``, ``doc``, and
+``kind`` if wanted) and ``resolved``: the standalone question it means (default: the question
+itself). Turns become questions ``<id>#1``, ``<id>#2``, ... with the conversation's ``lang``
+and ``split``; their ``turn`` group is ``start`` (the first), ``follow-up`` (``resolved``
+differs from ``question``) or ``new question``, with the language: ``follow-up/en``.
+
 Every problem is collected with its file and line number and raised together as one
 :class:`QuestionSetError`; nothing is skipped silently.
 """
@@ -27,7 +41,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.evaluation.matching import fold
@@ -62,6 +76,9 @@ class Question:
     file: str = ""
     line: int = 0
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    conversation: str | None = None  # the conversation's id, for its turns
+    turn: str | None = None  # start | follow-up | new question
+    resolved: str | None = None  # the standalone question a follow-up means
 
     @property
     def answerable(self) -> bool:
@@ -99,17 +116,16 @@ def load_questions(paths: list[str | os.PathLike] | str | os.PathLike) -> list[Q
                 continue
             if not line.strip():
                 continue
-            question, errors = parse_line(line, name, number)
+            parsed, errors = parse_record(line, name, number)
             problems.extend((name, number, message) for message in errors)
-            if question is None:
-                continue
-            if question.id in seen:
-                first_file, first_line = seen[question.id]
-                at = f"line {first_line}" if first_file == name else f"{first_file}:{first_line}"
-                problems.append((name, number, f"duplicate id {question.id!r} (first on {at})"))
-                continue
-            seen[question.id] = (name, number)
-            questions.append(question)
+            for question in parsed:
+                if question.id in seen:
+                    first_file, first_line = seen[question.id]
+                    at = f"line {first_line}" if first_file == name else f"{first_file}:{first_line}"
+                    problems.append((name, number, f"duplicate id {question.id!r} (first on {at})"))
+                    continue
+                seen[question.id] = (name, number)
+                questions.append(question)
         if len(questions) == count_before and not any(p[0] == name for p in problems):
             problems.append((name, None, "no questions in the file"))
     if problems:
@@ -117,14 +133,48 @@ def load_questions(paths: list[str | os.PathLike] | str | os.PathLike) -> list[Q
     return questions
 
 
-def parse_line(line: str, file: str = "", number: int = 0) -> tuple[Question | None, list[str]]:
-    """One line -> (Question or None, problems). Problems are messages without a location."""
+def parse_record(line: str, file: str = "", number: int = 0) -> tuple[list[Question], list[str]]:
+    """One line -> (its questions: one, or a conversation's turns; problems)."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return None, [f"not valid JSON: {exc.msg} (column {exc.colno})"]
+        return [], [f"not valid JSON: {exc.msg} (column {exc.colno})"]
     if not isinstance(record, dict):
-        return None, [f"expected a JSON object, got {type(record).__name__}"]
+        return [], [f"expected a JSON object, got {type(record).__name__}"]
+    if "turns" in record:
+        return parse_conversation(record, file, number)
+    question, errors = parse_question(record, file, number)
+    return ([question] if question else []), errors
+
+
+def parse_conversation(record: dict, file: str = "", number: int = 0) -> tuple[list[Question], list[str]]:
+    turns = record["turns"]
+    if not isinstance(turns, list) or not turns or not all(isinstance(t, dict) for t in turns):
+        return [], ['"turns" must be a non-empty list of objects']
+    cid = record.get("id", number)
+    if isinstance(cid, bool) or not isinstance(cid, (str, int)) or (isinstance(cid, str) and not cid.strip()):
+        return [], ['"id" must be a non-blank string or an integer']
+    cid = str(cid).strip()
+    questions, errors = [], []
+    for n, turn in enumerate(turns, start=1):
+        resolved = turn.get("resolved")
+        if resolved is not None and (not isinstance(resolved, str) or not resolved.strip()):
+            errors.append(f'turn {n}: "resolved" must be a non-blank string or null')
+            continue
+        fields = {key: record.get(key) for key in ("lang", "split")}
+        question, problems = parse_question({**fields, **turn, "id": f"{cid}#{n}"}, file, number)
+        errors += [f"turn {n}: {p}" for p in problems]
+        if question is None:
+            continue
+        role = "start" if n == 1 else ("follow-up" if resolved and resolved.strip() != question.question.strip()
+                                       else "new question")
+        questions.append(replace(question, conversation=cid, turn=role, resolved=resolved,
+                                 extra={k: v for k, v in question.extra.items() if k != "resolved"}))
+    return (questions if not errors else []), errors
+
+
+def parse_question(record: dict, file: str = "", number: int = 0) -> tuple[Question | None, list[str]]:
+    """One question's record -> (Question or None, problems). Problems are messages without a location."""
     errors: list[str] = []
 
     text = record.get("question")

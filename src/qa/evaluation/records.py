@@ -31,6 +31,8 @@ class QuestionRecord:
     top_score: float | None = None
     first_citation: dict | None = None
     latency_ms: float = 0.0
+    turn: str | None = None  # a conversation's turn: "start/en", "follow-up/zh", "new question/en"
+    resolved_question: str | None = None  # how a follow-up was read (the question answered)
 
     @property
     def answerable(self) -> bool:
@@ -71,6 +73,8 @@ class QuestionRecord:
             "top_score": None if self.top_score is None else round(float(self.top_score), 6),
             "first_citation": self.first_citation,
             "latency_ms": round(float(self.latency_ms), 3),
+            "turn": self.turn,
+            "resolved_question": self.resolved_question,
         }
 
     @classmethod
@@ -96,4 +100,6 @@ class QuestionRecord:
             top_score=record.get("top_score"),
             first_citation=record.get("first_citation"),
             latency_ms=float(record.get("latency_ms") or 0.0),
+            turn=record.get("turn"),
+            resolved_question=record.get("resolved_question"),
         )

@@ -3,7 +3,8 @@
 The model is loaded once before the first question (``engine.load()``) and one warm-up
 question, not in the set and not counted, takes the first-call costs out of the latency
 figures. Each question is asked on its own (``engine.ask(question, k=k)``), in file order,
-timed with a wall clock around the call; nothing is cached across questions here.
+timed with a wall clock around the call; nothing is cached across questions here. The turns
+of a conversation case are asked in order in one :class:`qa.conversation.Conversation`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import time
 from typing import Callable, Protocol
 
+from qa.conversation import Conversation
 from qa.evaluation.matching import contains, contains_any
 from qa.evaluation.questions import Question
 from qa.evaluation.records import QuestionRecord
@@ -21,9 +23,11 @@ FIRST_CITATION_KEYS = ("rank", "id", "doc", "section", "paragraph", "page", "sco
 
 
 class AsksQuestions(Protocol):
-    """What the runner needs of :class:`qa.engine.Engine`."""
+    """What the runner needs of :class:`qa.engine.Engine` (``frame`` for conversations)."""
 
     def ask(self, question: str, k: int = ...): ...
+
+    def frame(self, question: str): ...
 
 
 def record_answer(question: Question, answer, k: int, latency_ms: float) -> QuestionRecord:
@@ -59,6 +63,8 @@ def record_answer(question: Question, answer, k: int, latency_ms: float) -> Ques
         top_score=float(citations[0].score) if citations else None,
         first_citation=first,
         latency_ms=latency_ms,
+        turn=f"{question.turn}/{question.lang}" if question.turn else None,
+        resolved_question=getattr(answer, "resolved_question", None),
     )
 
 
@@ -84,9 +90,15 @@ def run_questions(
     if warm_up and questions:
         engine.ask(WARM_UP_QUESTION, k=k)
     records = []
+    conversations: dict[str, Conversation] = {}
     for done, question in enumerate(questions, start=1):
+        asker = engine
+        if question.conversation is not None:
+            if question.turn == "start" or question.conversation not in conversations:
+                conversations[question.conversation] = Conversation(engine)
+            asker = conversations[question.conversation]
         start = time.perf_counter()
-        answer = engine.ask(question.question, k=k)
+        answer = asker.ask(question.question, k=k)
         elapsed_ms = (time.perf_counter() - start) * 1000.0
         records.append(record_answer(question, answer, k, elapsed_ms))
         if progress:

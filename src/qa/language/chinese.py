@@ -61,3 +61,12 @@ PERSON_ADDRESSES = "同志|先生|女士"
 STATES_CHANGE_BEFORE = r"(?:增加|增长|减少|下降|增产|减产|提高|降低|多|少)了?(?:约|近|超过)?$"
 ASKS_CHANGE = r"增加了|增长了|减少了|下降了|增产|减产|多了|少了|增加多少|增长多少|减少多少|提高了|降低了"
 
+
+# A chat message that continues the last question (那上海呢, 2019年呢, 换成秭归): the words that
+# open or close it, and what it may hold besides its new place or year. Read by qa.conversation.
+FOLLOW_UP_OPENER = r"^(?:那么?|还有|再看|换成|改成|如果是)|呢[？?。!！]*$"
+FOLLOW_UP_FILLER = r"那么?|还有|再看|换成|改成|如果是|呢|的|年|报告|里|中|是|吗|怎么样|如何"
+# Administrative levels, by the suffix of a place's full name: a follow-up's new place stands
+# in for the last question's place of the same level (上海市 for 青岛市, 秭归县 for 夷陵区).
+ADMIN_LEVELS = {"省": 1, "自治区": 1, "市": 2, "州": 2, "盟": 2, "地区": 2, "县": 3, "区": 3, "旗": 3,
+                "自治县": 3, "镇": 4, "乡": 4, "街道": 4, "村": 5}

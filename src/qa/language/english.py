@@ -130,3 +130,10 @@ FRAME_WORDS = frozenset("""target targets goal goals aim aims objective objectiv
     government work set setting fast quickly end real terms
     expected growth grow grew rate rates ratio percentage percent share increase rise rose fall fell decline
     figure level report actual achieved reached""".split())
+
+# A chat message that continues the last question ("and Shanghai?", "what about 2019?"): the
+# words that open it. Read by qa.conversation.
+FOLLOW_UP_OPENER = r"^(?:and|also|then|so|ok(?:ay)?|now)?\s*(?:what|how) about\b|^(?:and|also|same for|now|then|or)\b|^in\b"
+# Words a follow-up may hold besides its new place or year ("and in 2019?", "for Zigui then").
+FOLLOW_UP_FILLER = frozenset("""and also then so ok okay now what how about same for or in the of at by to
+    year report please instead""".split())

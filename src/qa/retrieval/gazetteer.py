@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.language.chinese import ADMIN_LEVELS
 from qa.types import Passage
 
 ADMIN_SUFFIXES = "省市县区镇乡村州旗盟"
@@ -25,6 +26,15 @@ def short_form(name: str) -> str:
     if name[-1] in ADMIN_SUFFIXES and len(name) >= 3:
         return name[:-1]
     return name
+
+
+def admin_level(forms: tuple[str, ...] | list[str]) -> int | None:
+    """The administrative level a place's longest spelling states by its suffix (青岛市: 2)."""
+    longest = max(forms, key=len, default="")
+    for suffix in sorted(ADMIN_LEVELS, key=len, reverse=True):
+        if longest.endswith(suffix) and len(longest) > len(suffix):
+            return ADMIN_LEVELS[suffix]
+    return None
 
 
 def pinyin_key(chinese: str) -> str:

@@ -31,7 +31,7 @@ from qa.retrieval.query import QueryAnalysis, QueryAnalyzer
 from qa.retrieval.tokenize import lexical_tokens
 from qa.storage.versions import IndexVersion
 from qa.text import normalize
-from qa.types import Passage
+from qa.types import Passage, QuestionFrame
 
 POOL = 50  # candidates taken from each retriever before fusion
 
@@ -126,6 +126,10 @@ class Pipeline:
 
     def passage_by_id(self, passage_id: str) -> Passage | None:
         return self._by_id.get(passage_id)
+
+    def frame(self, question: str) -> QuestionFrame:
+        """How the question reads (places, years, subject), without retrieving anything."""
+        return self.analyzer.run(question).frame()
 
     def run(self, question: str, embedder, k: int) -> RetrievalResult:
         analysis = self.analyzer.run(question)

@@ -33,13 +33,14 @@ from qa.language import english_unit_words, glossary, units
 from qa.language.english import ADMIN_WORDS, ENGLISH_STOPWORDS
 from qa.language.timeframe import AskedYears, asked_years, plan_forms
 from qa.retrieval.bridge import Bridge, english_forms
-from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch
+from qa.retrieval.gazetteer import ADMIN_SUFFIXES, Gazetteer, NameMatch, admin_level
 from qa.retrieval.latin_names import LATIN_WORD, PINYIN_WORD, LatinNames, in_order
 from qa.retrieval.question_form import (
     ACCEPTS, FIGURE_KINDS, asked_unit, counted_words, is_frame_word, question_kind, stance,
 )
 from qa.retrieval.tokenize import search_words, words_with_tags
 from qa.text import is_chinese, normalize, normalize_spaces, simplified
+from qa.types import Place, QuestionFrame
 
 FRAME_WEIGHT = 0.3  # a term of the question's frame (目标, 增长) helps search, not the subject
 
@@ -119,6 +120,17 @@ class QueryAnalysis:
     @functools.cached_property
     def tagged_words(self) -> list[tuple[str, str]]:
         return words_with_tags(self.text)
+
+    def frame(self) -> QuestionFrame:
+        """The public summary a conversation reads (see qa.types.QuestionFrame)."""
+        places = [Place(n.entity, n.typed, admin_level(n.forms)) for n in self.names]
+        places += [Place(w, w, None, known=False) for w in self.unknown_names]
+        frame = self.frame_groups or [False] * len(self.term_groups)
+        return QuestionFrame(
+            text=self.text, lang=self.lang, kind=self.kind, places=tuple(places),
+            years=tuple(self.years.about), report_years=tuple(self.years.reports),
+            subject_terms=sum(1 for is_frame in frame if not is_frame),
+        )
 
     def dense_text(self) -> str:
         """The question with its names and subject words added in Chinese, for the encoder."""
