@@ -40,8 +40,8 @@ from qa.types import Answer, Place, QuestionFrame
 
 FRAME_TTL_S = 15 * 60  # a chat idle this long starts afresh: the user has moved on
 MAX_FOLLOW_UPS = 6  # follow-ups in a row on one question before the memory is dropped
-SHORT_FOLLOW_UP_WORDS = 3  # an English subject follow-up without an opener: at most this many words
-SHORT_FOLLOW_UP_CHARS = 6  # a Chinese one: at most this many characters
+SHORT_FOLLOW_UP_WORDS = 5  # an English subject follow-up without an opener: at most this many words
+SHORT_FOLLOW_UP_CHARS = 12  # a Chinese one: at most this many characters
 _YEAR = r"(?<!\d)({year})(?!\d)"
 _PUNCTUATION = re.compile(r"[\s?？!！.。,，、;；:：'\"“”‘’()（）]+")
 
@@ -79,6 +79,14 @@ class Conversation:
             frame = self.engine.frame(message)
             resolved = resolve(message, frame, memory.question, memory.frame) if memory else None
             answer = self.engine.ask(resolved or message, k=k)
+            if resolved and not answer.answered and memory:
+                # "北京呢" after a question on 青岛 and 夷陵 means Beijing and its own partner:
+                # the last question's other places are let go when the pair has no answer.
+                alone = without_other_places(resolved, frame, memory.frame)
+                if alone:
+                    retry = self.engine.ask(alone, k=k)
+                    if retry.answered:
+                        resolved, answer = alone, retry
             if resolved:
                 answer.question, answer.resolved_question = message.strip(), resolved
             self._remember(message, frame, resolved, answer, memory)
@@ -126,6 +134,19 @@ def resolve(message: str, frame: QuestionFrame, last: str, last_frame: QuestionF
             and (opens or _short(message)):
         return _with_context(message, last, last_frame)
     return None
+
+
+def without_other_places(resolved: str, frame: QuestionFrame, last_frame: QuestionFrame) -> str | None:
+    """The resolved question without the last question's places the message did not replace."""
+    if not frame.places or len(last_frame.places) < 2:
+        return None
+    new = {p.name for p in frame.places}
+    question = resolved
+    for place in last_frame.places:
+        if place.name not in new:
+            question = _typed_pattern(place.typed).sub("", question, count=1)
+    question = re.sub(r"\s{2,}", " ", question).replace(" ?", "?").strip()
+    return question if question != resolved else None
 
 
 def opens_like_follow_up(message: str) -> bool:
