@@ -7,7 +7,7 @@ Usage::
     answer = chat.ask("and Shanghai?")
     answer.resolved_question   # "How much did Shanghai give Yiling?"
 
-A conversation remembers one thing: the last question it answered, as the engine read it
+A conversation remembers one thing: the last question it was asked, as the engine read it
 (:meth:`qa.engine.Engine.frame`: its places, years and subject). A message is a **follow-up**
 when it changes one slot of that question and says nothing else:
 
@@ -21,7 +21,8 @@ when it changes one slot of that question and says nothing else:
   place or year, opens like a follow-up or is at most a few words: it is asked with the last
   question's places and years added.
 
-Anything else is a new question and replaces the memory once answered. The memory is kept in
+Anything else is a new question and replaces the memory (answered or not: "and 2017?" may
+follow a year the reports do not answer). The memory is kept in
 this object only (a front-end keeps one per chat and user), and forgotten after
 ``FRAME_TTL_S`` idle seconds or ``MAX_FOLLOW_UPS`` follow-ups in a row. ``qa ask`` keeps
 none: every question there stands alone.
@@ -56,9 +57,9 @@ class Reads(Protocol):
 
 @dataclass(frozen=True)
 class Memory:
-    question: str  # the last question answered, as answered (a follow-up: as resolved)
+    question: str  # the last question asked, as answered (a follow-up: as resolved)
     frame: QuestionFrame
-    follow_ups: int  # follow-ups answered on it in a row
+    follow_ups: int  # follow-ups asked on it in a row
     used_at: float
 
 
@@ -111,10 +112,9 @@ class Conversation:
                 self.memory = Memory(resolved, self.engine.frame(resolved), memory.follow_ups + 1, now)
             else:
                 self.memory = replace(memory, follow_ups=memory.follow_ups + 1, used_at=now)
-        elif answer.answered:
-            self.memory = Memory(message.strip(), frame, 0, now)
         else:
-            self.memory = None  # a new question went unanswered: nothing to follow up on
+            # Also when unanswered: "and 2017?" after a year the reports do not answer asks again.
+            self.memory = Memory(message.strip(), frame, 0, now)
 
 
 # -- reading a follow-up ----------------------------------------------------------------------
