@@ -155,7 +155,8 @@ def test_watch_mode_rebuilds_after_a_change(tmp_path, cache_dir, shared_engine):
         assert rebuilt["embedded"] == 1
     finally:
         watcher.send_signal(signal.SIGINT)
-        watcher.wait(timeout=60)
+        _out, err = watcher.communicate(timeout=60)  # drains stderr: a full pipe would block the exit
+    assert watcher.returncode == 0, err[-2000:]
     assert engine.reload_if_changed() and "4444.4" in engine.ask(QUESTION).answer
 
 

@@ -31,8 +31,10 @@ def corpus_lines() -> list[str]:
 
 
 def questions() -> list[str]:
-    return [json.loads(line)["question"] for path in QUESTION_SETS
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Every single question of the sets (conversation cases hold turns, not a question)."""
+    records = [json.loads(line) for path in QUESTION_SETS
+               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [record["question"] for record in records if "question" in record]
 
 
 def random_texts(count: int, seed: int = 7) -> list[str]:
