@@ -11,6 +11,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from conftest import ROOT, copy_corpus, make_settings
 from qa.engine import Engine
 from qa.storage.versions import IndexStore
@@ -155,7 +157,12 @@ def test_watch_mode_rebuilds_after_a_change(tmp_path, cache_dir, shared_engine):
         assert rebuilt["embedded"] == 1
     finally:
         watcher.send_signal(signal.SIGINT)
-        _out, err = watcher.communicate(timeout=60)  # drains stderr: a full pipe would block the exit
+        try:
+            _out, err = watcher.communicate(timeout=120)  # drains stderr: a full pipe would block the exit
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            _out, err = watcher.communicate()
+            pytest.fail(f"the watcher did not stop on SIGINT within 120 s; its stderr: {err[-3000:]}")
     assert watcher.returncode == 0, err[-2000:]
     assert engine.reload_if_changed() and "4444.4" in engine.ask(QUESTION).answer
 
