@@ -43,6 +43,7 @@ FRAME_TTL_S = 15 * 60  # a chat idle this long starts afresh: the user has moved
 MAX_FOLLOW_UPS = 6  # follow-ups in a row on one question before the memory is dropped
 SHORT_FOLLOW_UP_WORDS = 5  # an English subject follow-up without an opener: at most this many words
 SHORT_FOLLOW_UP_CHARS = 12  # a Chinese one: at most this many characters
+FIGURE_KINDS = frozenset({"amount", "count", "number", "rate"})  # question kinds answered by a figure
 _YEAR = r"(?<!\d)({year})(?!\d)"
 _PUNCTUATION = re.compile(r"[\s?？!！.。,，、;；:：'\"“”‘’()（）]+")
 
@@ -130,9 +131,13 @@ def resolve(message: str, frame: QuestionFrame, last: str, last_frame: QuestionF
         if frame.subject_terms or not (opens or _bare(message, places, years)):
             return None
         return _with_slots(last, last_frame, places, years)
-    if frame.subject_terms and (last_frame.places or last_frame.years or last_frame.report_years) \
+    # "how many households benefit?": a figure asked of nothing named is about the last question's places
+    asks_of = frame.subject_terms or frame.kind in FIGURE_KINDS
+    if asks_of and (last_frame.places or last_frame.years or last_frame.report_years) \
             and (opens or _short(message)):
         return _with_context(message, last, last_frame)
+    if not frame.subject_terms and frame.stance and frame.stance != last_frame.stance and (opens or _short(message)):
+        return _with_stance(message, frame.stance, last, last_frame)
     return None
 
 
@@ -144,7 +149,8 @@ def without_other_places(resolved: str, frame: QuestionFrame, last_frame: Questi
     question = resolved
     for place in last_frame.places:
         if place.name not in new:
-            question = _typed_pattern(place.typed).sub("", question, count=1)
+            question = re.compile(_typed_pattern(place.typed).pattern + r"(?:['’]s\b)?", re.IGNORECASE) \
+                .sub("", question, count=1)  # "Chengchuan's remote medical center": the 's goes too
     question = re.sub(r"\s{2,}", " ", question).replace(" ?", "?").strip()
     return question if question != resolved else None
 
@@ -224,11 +230,30 @@ def _with_context(message: str, last: str, last_frame: QuestionFrame) -> str:
     slots = [_as_written(last, p.typed) for p in last_frame.places]
     slots += [str(y) for y in last_frame.years] + [f"the {y} report" if last_frame.lang == "en" else f"{y}年报告"
                                                    for y in last_frame.report_years]
-    core = re.sub(chinese.FOLLOW_UP_OPENER, "", message.strip())
-    core = re.sub(english.FOLLOW_UP_OPENER, "", core, flags=re.IGNORECASE).strip(" ?？.。,，")
+    core = _core(message)
     if last_frame.lang == "zh" or re.search(r"[\u4e00-\u9fff]", core):
         return f"{core}（{'、'.join(slots)}）？"
     return f"{core} ({', '.join(slots)})?"
+
+
+def _with_stance(message: str, stance: str, last: str, last_frame: QuestionFrame) -> str:
+    """A stance follow-up ("and what was the target?", 实际呢) asked as the last question
+    with the message after it; a question that asked for a target lets its target words go
+    when the message asks what came of it (target words are read first)."""
+    if stance == "outcome" and last_frame.stance == "target":
+        last = re.sub(chinese.ASKS_TARGET, "", last)
+        last = re.sub(english.ASKS_TARGET, "", last, flags=re.IGNORECASE)
+        last = re.sub(r"\s{2,}", " ", last).replace(" ?", "?")
+    core = _core(message)
+    if last_frame.lang == "zh" or re.search(r"[\u4e00-\u9fff]", core):
+        return f"{last.strip().rstrip('?？。')}（{core}）？"
+    return f"{last.strip().rstrip('?.')} — {core}?"
+
+
+def _core(message: str) -> str:
+    """The message without its follow-up opener ("and", "what about", 那 ... 呢)."""
+    core = re.sub(chinese.FOLLOW_UP_OPENER, "", message.strip())
+    return re.sub(english.FOLLOW_UP_OPENER, "", core, flags=re.IGNORECASE).strip(" ?？.。,，")
 
 
 def _before_question_mark(question: str, addition: str) -> str:

@@ -113,3 +113,4 @@ class QuestionFrame:
     years: tuple[int, ...] = ()  # the years asked about ("in 2019", 2019年)
     report_years: tuple[int, ...] = ()  # the reports named by their year ("the 2010 report")
     subject_terms: int = 0  # the subject's term groups: not names, years or the question's frame
+    stance: str | None = None  # "target" (a goal the report sets), "outcome" (what came of it) or None

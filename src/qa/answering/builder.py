@@ -106,7 +106,7 @@ class AnswerBuilder:
             for option in candidates_from(rank, passage.doc, passage.text, candidate.score / top, accepted):
                 score(option, analysis, groups, wanted, base_year, result.scope.years, self.weights,
                       candidate.features.get("names", 0.0), _years_of(result, candidate.row),
-                      candidate.features.get("year", 0.0))
+                      candidate.features.get("year", 0.0), passage.section)
                 if option.supported and _fits_kind(analysis.kind, option):
                     found.append(option)
         found.sort(key=lambda c: (-c.score, c.rank, c.sentence_start))

@@ -36,7 +36,13 @@ _STATES_OUTCOME = re.compile(chinese.STATES_OUTCOME)
 _STATES_YEARLY = re.compile(chinese.STATES_YEARLY)
 _STATES_CUMULATIVE = re.compile(chinese.STATES_CUMULATIVE)
 _STATES_CHANGE = re.compile(chinese.STATES_CHANGE_BEFORE)
+_MEETS_TARGET = re.compile(chinese.MEETS_TARGET)
+_DIGIT = re.compile(r"[0-9０-９]")
+_STARTS_PERIOD = re.compile(chinese.STARTS_PERIOD_AFTER)
+_LIST_BEFORE = re.compile(r"(?:[0-9０-９.．]+[%％]?[、，,和])+$")  # the figures listed before this one
 CHANGE_SHARE = 0.5  # of the kind's fit, for a change in an amount when the level is asked
+STANCE_QUALIFIER_CHARS = 2  # after a figure, its target qualifier: 左右, 以上, 以内
+SECTION_STANCE_SHARE = 0.5  # of the stance fit, when only the heading states it (2020年工作回顾)
 
 
 @dataclass(frozen=True)
@@ -81,15 +87,24 @@ def support_groups(analysis: QueryAnalysis, pool_texts: list[str]) -> list[tuple
     read holds counts only when the question typed it in Chinese (or pinyin) or the glossary
     gave it: a dictionary
     rendering of an English word that no passage uses is a sense the reports do not speak
-    in ("fast" as 坚守), not a sign that the answer is missing. A noun (资金, 干部) weighs its
-    full rarity; a verb or another word (得到, 发出) is worded too many ways to count much."""
-    typed = set(analysis.typed_terms) | set(analysis.glossary_terms)
+    in ("fast" as 坚守), not a sign that the answer is missing. A noun (资金, 干部) or a
+    glossary term (无偿援助 for "free aid") weighs its full rarity; a verb or another word
+    (得到, 发出) is worded too many ways to count much. A group the question typed in Chinese
+    is a noun when one of its terms is (粮食产量, 粮食); a dictionary rendering of an English
+    word is read by its best term, as an English verb's renderings ("provided": 提供, 支援,
+    养老) may hold a noun of another sense."""
+    typed = {normalize(t) for t in analysis.typed_terms}
+    glossed = {normalize(t) for t in analysis.glossary_terms}
     weighted = []
     for group, weight in analysis.subject_groups:
         held = any(t in text for text in pool_texts for t in group)
-        if not held and not typed.intersection(group):
+        if not held and not (typed | glossed).intersection(group):
             continue
-        if any(is_noun(t) for t in group):
+        if typed.intersection(group):
+            nominal = any(is_noun(t) for t in group)
+        else:
+            nominal = bool(glossed.intersection(group)) or is_noun(group[0])
+        if nominal:
             weighted.append((group, weight))
         elif held:
             weighted.append((group, weight * OTHER_WORD_SHARE))
@@ -137,9 +152,12 @@ def near_share(groups: list[tuple[tuple[str, ...], float]], sentence: str, at: i
 
 def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wanted_pairs: set[str],
           base_year: int | None, asked_years: list[int], weights: AnswerWeights,
-          passage_names: float = 1.0, passage_years: list[int] = (), document_year: float = 0.0) -> None:
-    """``groups``: the subject's groups from :func:`support_groups`. ``passage_names``: the share of the question's places that the passage, its section
-    or its document names (see the retrieval's ``names`` feature)."""
+          passage_names: float = 1.0, passage_years: list[int] = (), document_year: float = 0.0,
+          section: str | None = None) -> None:
+    """``groups``: the subject's groups from :func:`support_groups`. ``passage_names``: the
+    share of the question's places that the passage, its section or its document names (see
+    the retrieval's ``names`` feature). ``section``: the passage's heading, whose stance
+    (工作回顾, 主要任务) stands, at half weight, for a sentence that states none."""
     sentence = candidate.sentence
     normal = normalize(sentence)
     features = {
@@ -158,13 +176,23 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
         if figure.kind not in ("percent", "points", "multiple") and _is_change(sentence, figure.start) \
                 and not analysis.asks_change:
             features["kind"] *= CHANGE_SHARE  # 比上年增加2737万吨 is not the year's output
+        elif figure.kind == "percent" and analysis.asks_change and analysis.stance != "target" \
+                and not _is_change(sentence, figure.start):  # a target may be named without its verb (8％的预定目标)
+            features["kind"] *= CHANGE_SHARE  # 比重达到17% is no growth rate
         features["unit"] = _unit_fit(analysis.unit, figure)
         # A year's figure with no stance asked is what the year came to, not its target.
         stance = analysis.stance or ("outcome" if asked_years else None)
-        # Stance words up to the end of the figure's clause: a later clause's 实现 or 主要
+        # Stance words up to the end of the figure's own words: a later clause's 实现 or 主要
         # speaks of another figure (目标是：增长7.5%左右，……努力实现居民收入增长).
-        stance_end = clause_bounds(sentence, figure.start)[1]
-        features["stance"] = _stance_fit(stance, normalize(sentence[:stance_end]))
+        stance_end = _own_words_end(sentence, figure)
+        dated = year_before(sentence, figure.start, base_year)
+        if stance and analysis.kind != "when" and dated and base_year and dated > base_year:
+            # A report cannot state what a later year came to: １９９７年钢产量达到９４００万吨 in 1993 is a target.
+            features["stance"] = 1.0 if stance == "target" else -1.0
+        else:
+            features["stance"] = _stance_fit(stance, normalize(sentence[:stance_end]))
+        if features["stance"] == 0 and section:
+            features["stance"] = SECTION_STANCE_SHARE * _stance_fit(stance, normalize(section))
         features["year"] = _year_fit(asked_years, sentence, figure.start, base_year, passage_years,
                                      document_year >= DOCUMENT_YEAR_MATCH)
         if analysis.counted_groups:
@@ -183,7 +211,8 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
         candidate.supported = (not has_subject or features["near"] >= MIN_NEAR_SHARE) \
             and features["year"] >= 0 and features["unit"] >= 0 and features.get("counted", 1.0) > 0 \
             and not (analysis.stance and features["stance"] < 0) \
-            and not (analysis.yearly and _running_total(normal))
+            and not (analysis.yearly and analysis.kind != "when" and _running_total(normalize(sentence[:stance_end]))) \
+            and not (analysis.kind == "when" and not analysis.asks_start and _STARTS_PERIOD.match(sentence, figure.end))
 
 
 def _counted_next_to(analysis: QueryAnalysis, sentence: str, text: str, figure) -> float:
@@ -198,14 +227,30 @@ def _counted_next_to(analysis: QueryAnalysis, sentence: str, text: str, figure) 
     return 1.0 if any(t in before or t in after for t in terms) else 0.0
 
 
+def _own_words_end(sentence: str, figure) -> int:
+    """Where the words about a figure end: its clause's end, or, when another figure follows
+    in the clause, the list mark before it (支出规模29.7万亿元、比上年增加1.2万亿元: 比上年
+    is the next figure's), else just past its qualifier (1361万人、调查失业率5%左右)."""
+    end = clause_bounds(sentence, figure.start)[1]
+    later = _DIGIT.search(sentence, figure.end, end)
+    if not later:
+        return end
+    mark = sentence.rfind("、", figure.end, later.start())
+    return mark if mark >= 0 else min(end, figure.end + STANCE_QUALIFIER_CHARS)
+
+
 def _is_change(sentence: str, at: int) -> bool:
-    return bool(_STATES_CHANGE.search(sentence[max(0, at - 6):at]))
+    """Whether a change word stands right before the figure, or before the list it ends
+    (分别下降23%、15%、18%)."""
+    before = _LIST_BEFORE.sub("", sentence[max(0, at - 40):at])
+    return bool(_STATES_CHANGE.search(before[-6:]))
 
 
-def _running_total(normal_sentence: str) -> bool:
-    """A sentence giving a running total (累计, 以来) and no yearly figure: it does not
-    answer what one year comes to."""
-    return bool(_STATES_CUMULATIVE.search(normal_sentence)) and not _STATES_YEARLY.search(normal_sentence)
+def _running_total(normal_text: str) -> bool:
+    """A sentence up to the figure's clause end giving a running total (累计, 以来) and no
+    yearly figure: it does not answer what one year comes to. A yearly word after the figure
+    belongs to another one (累计新增城镇就业5870万人，居民收入年均增长8.8%)."""
+    return bool(_STATES_CUMULATIVE.search(normal_text)) and not _STATES_YEARLY.search(normal_text)
 
 
 def _names_share(analysis: QueryAnalysis, normal: str) -> float:
@@ -231,6 +276,7 @@ def _unit_fit(asked: str | None, figure) -> float:
 def _stance_fit(stance: str | None, normal: str) -> float:
     if stance is None:
         return 0.0
+    normal = _MEETS_TARGET.sub("完成", normal)  # a target met is what the year came to
     target = bool(_STATES_TARGET.search(normal))
     outcome = bool(_STATES_OUTCOME.search(normal))
     if stance == "target":

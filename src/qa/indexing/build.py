@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # Bump when what is derived from passages at build time changes shape, so that old
 # indexes are rebuilt (re-using their vectors) instead of being misread.
-DERIVED_VERSION = 23
+DERIVED_VERSION = 24
 
 
 def derived_version() -> str:

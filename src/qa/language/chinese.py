@@ -34,18 +34,20 @@ STATES_REASON = r"因为|由于|为了|原因|因此|所以|旨在|目的是|以
 COUNTED_AFTER = rf"(?:多少|几)(?:万|亿|千|百)?(?:{_MEASURED})?([\u4e00-\u9fff]{{2,10}})"
 
 # A question about one year's figure (每年, 年均) and a sentence giving a running total instead.
-ASKS_YEARLY = r"每年|年均|平均每年|一年|每一年|年度"
+ASKS_YEARLY = r"每年|年均|平均每年|一年|每一年|年度|全年"
 STATES_YEARLY = r"每年|年均|平均每年|全年|当年|年产|年增长|年销售|一年"
 STATES_CUMULATIVE = r"累计|共计|总计|合计|以来|先后|至今|截至|历年"
 
 # A question about a target the report sets, and one about what was achieved.
-ASKS_TARGET = r"目标|预期|计划|力争|打算|拟|安排|要求|规划"
+ASKS_TARGET = r"目标|预期|计划|力争|打算|拟|安排|要求|规划|(?<![需只主重摘还])要(?![素点])"
 ASKS_OUTCOME = r"实现了|达到了|完成了|实际|增长了|下降了|提高了"
 # How a report states a target: 预期目标, 力争, 控制在, 拟安排 ...
 # A deadline (到2020年; not 到2012年底 or 增加到2002年的), 要 as a modal (要提高到; not 主要/重要/需要/只要/摘要/要素).
 STATES_TARGET = r"(?<![加高长少低升降大])(?:到|至)(?:[12]\d{3}|[一二][〇零一二三四五六七八九]{3})年(?![底末的])|目标|预期|力争|确保|控制在|拟|计划|(?<![主重需只摘])要(?!素)|将|争取|左右|以上|以内|安排|规划|预计|期间"
+# A target met or missed is an outcome: 就业超过预期目标, 完成全年目标, 略低于8％的预定目标.
+MEETS_TARGET = r"(?:超过|超出|超额完成|完成|实现|达到|好于|高于|低于|快于|慢于)了?(?:全年|年度)?(?:的)?(?:预期|预定|既定|计划)?目标|(?:好于|高于|低于|超出|超过)预期"
 # How a report states an outcome: 实现, 达到, 完成, 比上年增长 ...
-STATES_OUTCOME = r"实现|达到|完成|比上年|比去年|同比|增长了|下降了|累计|突破|超过|创|首次|已经|全年|过去一年|去年"
+STATES_OUTCOME = r"实现|达到|完成|比上年|比去年|同比|增长了|下降了|累计|突破|超过|创|首次|已经|全年|过去一年|去年|回顾"
 
 # Words that frame a question rather than name its subject: never subject terms.
 FRAME_WORDS = frozenset("""方面 总量 总额 数量 规模 人数 总数 数额 数目 多少 百分之几 百分之多少 几成 几倍 多少倍 上年 比上年 同比 什么 哪些 哪个 哪里 哪年 哪一年 怎么 怎样 如何 为什么 是否 有没有 一共 总共
@@ -58,7 +60,11 @@ PERSON_TITLES = ("书记|市长|县长|区长|省长|镇长|村长|主任|局长
 PERSON_ADDRESSES = "同志|先生|女士"
 
 # A figure that is a change (比上年增加2737万吨), and a question that asks for one.
-STATES_CHANGE_BEFORE = r"(?:增加|增长|减少|下降|增产|减产|提高|降低|多|少)了?(?:约|近|超过)?$"
+STATES_CHANGE_BEFORE = r"(?:增加|增长|减少|下降|增产|减产|提高|降低|上涨|上升|回落|增幅|涨幅|降幅|增速|多|少)了?(?:为|是|达到|约|近|超过|在)?$"
+# Right after a year, words that make it the start of a period (2017年以来, 自2005年起): it
+# answers when something began, not when it happened.
+STARTS_PERIOD_AFTER = r"年?(?:以来|起|开始|至今)"
+ASKS_START = r"开始|起始|从哪|起于|以来|何时起|哪年起|哪一年起"
 ASKS_CHANGE = r"增加了|增长了|减少了|下降了|增产|减产|多了|少了|增加多少|增长多少|减少多少|提高了|降低了"
 
 

@@ -18,7 +18,8 @@ ENGLISH_STOPWORDS = frozenset(
     put puts bring brings brought take takes took taken set sets go goes went gone come comes came
     keep kept let lets big large small thing things way ways lot lots really actually up out
     kind kinds type types sort sorts cost costs price prices
-    thx thanks pls plz u ur hi hello hey ok okay lol place places""".split()
+    thx thanks pls plz u ur hi hello hey ok okay lol place places
+    under during within through throughout across among via over""".split()
 )
 
 # Irregular forms, for the cheap stemming of english_forms.
@@ -68,7 +69,8 @@ QUESTION_KINDS = [
     ("reason", r"^why\b|\bwhy (?:did|does|do|was|is|were|are|has|have)\b|\bwhat (?:was|is|were|are) the reasons?\b|\bfor what reason\b"),
     ("person", r"^(?:who|whom)\b|\bwho (?:is|was|were|are|delivered|gave|presented|made)\b"
                r"|\b(?:which|what) (?:official|person|leader|premier|minister|chairman)\b"),
-    ("when", r"\b(?:when|what year|which year|in what year|since when|what date|which date|what month|which month)\b"
+    # "when" as the question word: among the first words or last ("how much did it invest when it set up" is no date question)
+    ("when", r"^(?:[\w'’-]+\W+){0,2}?when\b|\bwhen\W*$|\b(?:what year|which year|in what year|since when|what date|which date|what month|which month)\b"
              r"|^(?:year|date)\b"),
     ("rate", rf"\bhow (?:fast|quickly)\b|\bby how much\b|\bhow much (?:did|does|do|will|would|has|had|was|is|were)\b[^?]*\b{_GROWTH_VERBS}\b"
              r"|\bwhat (?:percentage|percent|proportion|share|ratio)\b|\bhow many (?:percent|percentage points|points)\b"
@@ -98,11 +100,14 @@ ASKS_MONEY = (r"\b(?:money|funds?|funding|funded|yuan|rmb|dollars?|invest\w*|spe
 COUNTED_AFTER = (r"\bhow many ((?:[a-z'’-]+ ){0,3}?[a-z'’-]+)(?= (?:did|does|do|were|was|has|have|had|are|is|will|would|can|could"
                  r"|in|of|for|to|from|at|on|with|that|were|been|by|under|through|across|has)\b|\s*[?,.]|\s*$)")
 
+# A question about when something began ("since when", "in what year did it start").
+ASKS_START = r"\bsince\b|\bfrom (?:which|what) (?:year|date|month|time)\b|\bstart(?:ed|s|ing)?\b|\bbeg[ia]n\b|\bbegun\b|\bfirst\b|\bcommenced?\b|\blaunch(?:ed)?\b"
 # A question about one year's figure, not a running total.
 ASKS_YEARLY = r"\b(?:each|every|per|a) year\b|\bannual(?:ly)?\b|\byearly\b|\bper annum\b"
 # Words after "how many" that end what is counted ("how many kids took part"): verbs.
 COUNTED_STOP = frozenset("""took take get got went go came come found find have had were been made make gave give
-    received receive visited visit attended attend joined join participated live lived work worked took part""".split())
+    received receive visited visit attended attend joined join participated live lived work worked took part
+    benefit benefits benefited benefitted""".split())
 
 # A question about a target the report sets, and one about what was achieved.
 ASKS_TARGET = (r"\b(?:targets?|goals?|aims?|aimed|objectives?|planned|plan(?:s|ned)? (?:to|for)|projected|expected|set (?:to|for|at)"
@@ -129,7 +134,8 @@ ASKS_CHANGE = rf"\b{_GROWTH_VERBS}\b|\bby how much\b|\bmore than\b|\bless than\b
 FRAME_WORDS = frozenset("""target targets goal goals aim aims objective objectives plan planned projected
     government work set setting fast quickly end real terms
     expected growth grow grew rate rates ratio percentage percent share increase rise rose fall fell decline
-    figure level report actual achieved reached""".split())
+    figure level report actual achieved reached created added recorded realized realised amounted
+    totalled totaled""".split())
 
 # A chat message that continues the last question ("and Shanghai?", "what about 2019?"): the
 # words that open it. Read by qa.conversation.

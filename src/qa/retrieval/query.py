@@ -72,6 +72,7 @@ class QueryAnalysis:
     glossary_terms: list[str] = field(default_factory=list)
     money: bool = False  # the question asks for a sum of money (多少钱, "how much did it cost")
     yearly: bool = False  # the question asks for one year's figure (每年, "per year"), not a running total
+    asks_start: bool = False  # the question asks when something began (从哪一年开始, "since when")
     asks_change: bool = False  # the question asks how much a figure changed (增加了多少, "how much did it rise")
     counted_groups: list[int] = field(default_factory=list)  # term groups naming what a count counts
     counted_unknown: list[str] = field(default_factory=list)  # counted words the corpus has no term for
@@ -129,7 +130,7 @@ class QueryAnalysis:
         return QuestionFrame(
             text=self.text, lang=self.lang, kind=self.kind, places=tuple(places),
             years=tuple(self.years.about), report_years=tuple(self.years.reports),
-            subject_terms=sum(1 for is_frame in frame if not is_frame),
+            subject_terms=sum(1 for is_frame in frame if not is_frame), stance=self.stance,
         )
 
     def dense_text(self) -> str:
@@ -163,6 +164,7 @@ class QueryAnalyzer:
         analysis = QueryAnalysis(question, text, lang, question_kind(text, lang))
         analysis.stance = stance(text)
         analysis.yearly = bool(re.search(english.ASKS_YEARLY, text.lower()) or re.search(chinese.ASKS_YEARLY, text))
+        analysis.asks_start = bool(re.search(english.ASKS_START, text.lower()) or re.search(chinese.ASKS_START, text))
         analysis.asks_change = bool(re.search(english.ASKS_CHANGE, text.lower()) or re.search(chinese.ASKS_CHANGE, text))
         analysis.money = bool(re.search(english.ASKS_MONEY, text.lower()) or re.search(chinese.ASKS_MONEY, text))
         analysis.years = asked_years(text)
@@ -205,8 +207,10 @@ class QueryAnalyzer:
             groups += self._chinese_groups(analysis)
         for plan in analysis.years.plans:  # "the Sixth Five-Year Plan": the reports say 六五
             groups.append(({form: 1.0 for form in plan_forms(plan)}, False, ()))
-        content = [w for w in leftovers if w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS
-                   and w not in self._glossary.scope_english and not w.isdigit() and len(w) > 1]
+        in_phrase = self._glossary_phrase_words(leftovers)
+        content = [w for i, w in enumerate(leftovers) if i in in_phrase or (
+                   w not in ENGLISH_STOPWORDS and w not in ADMIN_WORDS
+                   and w not in self._glossary.scope_english and not w.isdigit() and len(w) > 1)]
         analysis.content_words += len(content)
         if analysis.lang == "zh":  # 库区去年的GDP: an abbreviation typed in capitals on purpose
             acronyms = {w.lower() for w in re.findall(r"(?<![A-Za-z])[A-Z]{2,}[0-9.]*(?![A-Za-z])", analysis.question)}
@@ -215,6 +219,7 @@ class QueryAnalyzer:
             zh for w in content if w in self.pinyin_words and not self.bridge.is_english(w) for zh in self.pinyin_words[w]]
         content = [self._spelling(w) for w in content]
         at = 0
+        bridged: set[int] = set()
         for size, options in self._translated_runs(content):
             if not options and content[at] not in self.pinyin_words:
                 spelled = self.latin.spelled_in_corpus(content[at])  # a name the corpus spells (茶店子)
@@ -222,10 +227,15 @@ class QueryAnalyzer:
             words = content[at:at + size]
             if options:
                 analysis.bridged_words += size
+                bridged.update(range(at, at + size))
                 if any(" ".join(words[:-1] + [form]) in self._glossary.english for form in english_forms(words[-1])):
                     analysis.glossary_terms += [zh for zh, _w in options]
                 groups.append((dict(options), all(is_frame_word(w) for w in words), tuple(words)))
             at += size
+        # The asked unit's word ("how many households": 户) is understood, as the unit.
+        unit_words = english_unit_words()
+        analysis.bridged_words += sum(1 for i, w in enumerate(content) if i not in bridged and analysis.unit
+                                      and w in unit_words and unit_words[w].chinese == analysis.unit)
         forms = [form for name in analysis.names for form in name.forms]
         kept: list[dict[str, float]] = []
         frame: list[bool] = []
@@ -243,6 +253,18 @@ class QueryAnalyzer:
             for term, weight in group.items():
                 terms[term] = max(terms.get(term, 0.0), weight * (FRAME_WEIGHT if is_frame else 1.0))
         analysis.terms = terms
+
+    def _glossary_phrase_words(self, words: list[str]) -> set[int]:
+        """Positions of the words that make a glossary phrase, kept even where one alone is
+        a stopword: "consumer prices" is 居民消费价格, "prices" alone says nothing."""
+        kept: set[int] = set()
+        lowered = [w.lower() for w in words]
+        for width in (4, 3, 2):
+            for i in range(len(lowered) - width + 1):
+                head = lowered[i:i + width - 1]
+                if any(" ".join(head + [form]) in self._glossary.english for form in english_forms(lowered[i + width - 1])):
+                    kept.update(range(i, i + width))
+        return kept
 
     def _find_counted(self, analysis: QueryAnalysis, sources: list[tuple[str, ...]], content: list[str]) -> None:
         """What a count question counts ("how many schools", 多少家企业): the term groups its
