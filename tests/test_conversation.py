@@ -55,6 +55,33 @@ def test_a_year_replaces_the_year_or_is_added():
 def test_a_new_subject_is_asked_with_the_last_places_and_years():
     assert resolve("and how many projects?", frame("", subject=1), LAST, LAST_FRAME) == \
         "how many projects (Qingdao, Yiling)?"
+    bare_count = QuestionFrame("how many households?", "en", "count")  # a figure asked of nothing named
+    assert resolve("how many households?", bare_count, LAST, LAST_FRAME) == "how many households (Qingdao, Yiling)?"
+
+
+def test_a_report_named_with_the_year_moves_with_it():
+    last = "According to the 1999 report, how much did GDP grow in 1998?"
+    last_frame = QuestionFrame(last, "en", "rate", (), (1998,), (1999,), 1)
+    assert resolve("and in 2001?", frame("and in 2001?", years=[2001]), last, last_frame) == \
+        "According to the 2002 report, how much did GDP grow in 2001?"
+
+
+def test_a_target_or_outcome_follow_up_asks_the_last_question_of_it():
+    last = "How much did GDP grow in 2023?"
+    last_frame = QuestionFrame(last, "en", "rate", (), (2023,), (), 1)
+    target = QuestionFrame("and what was the target?", "en", "name", stance="target")
+    assert resolve("and what was the target?", target, last, last_frame) == \
+        "How much did GDP grow in 2023 — what was the target?"
+    target_question = "What was the GDP growth target for 2024?"
+    target_frame = QuestionFrame(target_question, "en", "rate", (), (2024,), (), 1, "target")
+    actual = QuestionFrame("and the actual figure?", "en", "number", stance="outcome")  # a figure kind, yet a stance
+    assert resolve("and the actual figure?", actual, target_question, target_frame) == \
+        "What was the GDP growth for 2024 — the actual figure?"
+    assert resolve("and what was the target?", target, target_question, target_frame) is None  # nothing changed
+    zh_last = "2023年GDP增长了多少"
+    zh_target = QuestionFrame("目标呢？", "zh", "what", stance="target")
+    assert resolve("目标呢？", zh_target, zh_last, QuestionFrame(zh_last, "zh", "rate", (), (2023,), (), 1)) == \
+        "2023年GDP增长了多少（目标）？"
 
 
 def test_a_full_question_or_a_message_without_a_slot_is_not_a_follow_up():
@@ -127,6 +154,21 @@ def test_a_year_follow_up_over_many_reports(reports_engine):
     answer = zh.ask("那2010年呢？")
     assert answer.resolved_question == "2010年的GDP增长目标是多少"
     assert "8％左右" in answer.answer and answer.citations[0].passage.doc.startswith("2010")
+
+
+def test_target_and_outcome_follow_ups_over_many_reports(reports_engine):
+    chat = Conversation(reports_engine)
+    assert "5.2%" in chat.ask("How much did GDP grow in 2023?").answer
+    target = chat.ask("and what was the target?")
+    assert target.answer.startswith("5%左右") and target.citations[0].passage.doc.startswith("2023")
+    chat.reset()
+    assert chat.ask("What was the GDP growth target for 2024?").answer.startswith("5%左右")
+    actual = chat.ask("and the actual figure?")
+    assert actual.answer.startswith("5% ") and actual.citations[0].passage.doc.startswith("2025")
+    chat.reset()
+    chat.ask("According to the 1999 report, how much did GDP grow in 1998?")
+    later = chat.ask("and in 2001?")
+    assert "７．３％" in later.answer and later.citations[0].passage.doc.startswith("2002")
 
 
 # -- evaluation of conversation cases -------------------------------------------------------------

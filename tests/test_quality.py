@@ -34,6 +34,18 @@ def test_english_words_reach_the_corpus_words(analyzer, word, chinese):
     assert chinese in analyzer.run(f"which {word} did Beijing build").terms
 
 
+def test_a_glossary_phrase_keeps_its_stopwords(reports_engine):
+    analyzer = Pipeline(reports_engine.store.load()).analyzer
+    assert "居民消费价格" in analyzer.run("How much did consumer prices rise in 2024?").terms
+    assert "居民消费价格" not in analyzer.run("How much did prices rise in 2024?").terms  # "prices" alone is a stopword
+
+
+def test_a_when_question_asks_for_a_start_only_in_its_words(reports_engine):
+    analyzer = Pipeline(reports_engine.store.load()).analyzer
+    assert analyzer.run("Since when has the western development run?").asks_start
+    assert not analyzer.run("When did consumer prices rise 5.9%?").asks_start
+
+
 def test_places_the_corpus_never_mentions_are_flagged(analyzer):
     assert "guangxi" in analyzer.run("How much did Guangxi give Fuling?").unknown_names
     assert analyzer.run("广西给涪陵援助了多少资金").unknown_names

@@ -15,11 +15,17 @@ when it changes one slot of that question and says nothing else:
   opens like one ("and", "what about", 那, ...呢) or is a bare name or year ("Zigui?", "in
   2010?"). Each new place stands in for the last question's place of the same administrative
   level (上海市 for 青岛市, 秭归县 for 夷陵区), else for its first place; each new year for
-  its year. The question answered is the last one with those words replaced, so the reply
+  its year (and a report named with it moves as many years: the 1999 report on 1998, then
+  "and 2001?", is the 2002 report). The question answered is the last one with those words replaced, so the reply
   can show it and a wrong reading is seen at once.
+- a **stance** follow-up ("and what was the target?", "and the actual figure?", 目标呢) names
+  no subject, place or year but asks for a target where the last question asked what came
+  of it (or the other way round): it is asked as the last question with the message after
+  it; an outcome asked after a target question drops the target's words from it.
 - a **subject** follow-up ("and how many projects?", 那项目有多少个) names a subject but no
   place or year, opens like a follow-up or is at most a few words: it is asked with the last
-  question's places and years added.
+  question's places and years added. A bare figure question ("how many households?") counts
+  as one.
 
 Anything else is a new question and replaces the memory (answered or not: "and 2017?" may
 follow a year the reports do not answer). The memory is kept in
@@ -131,13 +137,14 @@ def resolve(message: str, frame: QuestionFrame, last: str, last_frame: QuestionF
         if frame.subject_terms or not (opens or _bare(message, places, years)):
             return None
         return _with_slots(last, last_frame, places, years)
+    # "and the actual figure?": the same question, asked of its outcome (or target)
+    if not frame.subject_terms and frame.stance and frame.stance != last_frame.stance and (opens or _short(message)):
+        return _with_stance(message, frame.stance, last, last_frame)
     # "how many households benefit?": a figure asked of nothing named is about the last question's places
     asks_of = frame.subject_terms or frame.kind in FIGURE_KINDS
     if asks_of and (last_frame.places or last_frame.years or last_frame.report_years) \
             and (opens or _short(message)):
         return _with_context(message, last, last_frame)
-    if not frame.subject_terms and frame.stance and frame.stance != last_frame.stance and (opens or _short(message)):
-        return _with_stance(message, frame.stance, last, last_frame)
     return None
 
 
@@ -207,10 +214,14 @@ def _stands_in_for(place: Place, old: tuple[Place, ...], taken: set[int]) -> int
 def _put_year(question: str, last_frame: QuestionFrame, year: int, of_report: bool) -> str:
     """The question with its year replaced (or the year added); a report named by its year
     ("how about the 2010 report?") is named as a report when the question named none."""
-    old_years = last_frame.report_years + last_frame.years
+    old_years = last_frame.report_years + last_frame.years if of_report else last_frame.years + last_frame.report_years
     named = next((y for y in old_years if re.search(_YEAR.format(year=y), question)), None)
     if named is not None:
-        question = re.sub(_YEAR.format(year=named), str(year), question)
+        new_years = {named: year}
+        if not of_report and named in last_frame.years:  # "the 1999 report on 1998", then "and 2001?": the 2002 report
+            new_years.update({r: r + year - named for r in last_frame.report_years})
+        pattern = _YEAR.format(year="|".join(str(y) for y in new_years))
+        question = re.sub(pattern, lambda m: str(new_years[int(m.group(1))]), question)
         if not of_report or last_frame.report_years:
             return question
     zh = last_frame.lang == "zh"

@@ -112,7 +112,7 @@ COUNTED_STOP = frozenset("""took take get got went go came come found find have 
 # A question about a target the report sets, and one about what was achieved.
 ASKS_TARGET = (r"\b(?:targets?|goals?|aims?|aimed|objectives?|planned|plan(?:s|ned)? (?:to|for)|projected|expected|set (?:to|for|at)"
                r"|intended|envisaged|budgeted|earmarked|was to|is to|aiming|quota)\b|\bwill\b")
-ASKS_OUTCOME = (r"\b(?:actual|actually|achieved|reached|realized|realised|recorded|hit|came to|came in|ended up|turned out|"
+ASKS_OUTCOME = (r"\b(?:actual|actually|outcomes?|achieved|reached|realized|realised|recorded|hit|came to|came in|ended up|turned out|"
                 r"grew|rose|fell|dropped|declined|increased|amounted|totalled|totaled|created|added|lifted)\b")
 
 # Chat shorthand read as the word it stands for.
@@ -134,7 +134,7 @@ ASKS_CHANGE = rf"\b{_GROWTH_VERBS}\b|\bby how much\b|\bmore than\b|\bless than\b
 FRAME_WORDS = frozenset("""target targets goal goals aim aims objective objectives plan planned projected
     government work set setting fast quickly end real terms
     expected growth grow grew rate rates ratio percentage percent share increase rise rose fall fell decline
-    figure level report actual achieved reached created added recorded realized realised amounted
+    figure level report actual outcome outcomes achieved reached created added recorded realized realised amounted
     totalled totaled""".split())
 
 # A chat message that continues the last question ("and Shanghai?", "what about 2019?"): the
