@@ -158,7 +158,7 @@ def without_other_places(resolved: str, frame: QuestionFrame, last_frame: Questi
         if place.name not in new:
             question = re.compile(_typed_pattern(place.typed).pattern + r"(?:['’]s\b)?", re.IGNORECASE) \
                 .sub("", question, count=1)  # "Chengchuan's remote medical center": the 's goes too
-    question = re.sub(r"\s{2,}", " ", question).replace(" ?", "?").strip()
+    question = _tidy_spaces(question).strip()
     return question if question != resolved else None
 
 
@@ -254,7 +254,7 @@ def _with_stance(message: str, stance: str, last: str, last_frame: QuestionFrame
     if stance == "outcome" and last_frame.stance == "target":
         last = re.sub(chinese.ASKS_TARGET, "", last)
         last = re.sub(english.ASKS_TARGET, "", last, flags=re.IGNORECASE)
-        last = re.sub(r"\s{2,}", " ", last).replace(" ?", "?")
+        last = _tidy_spaces(last)
     core = _core(message)
     if last_frame.lang == "zh" or re.search(r"[\u4e00-\u9fff]", core):
         return f"{last.strip().rstrip('?？。')}（{core}）？"
@@ -265,6 +265,11 @@ def _core(message: str) -> str:
     """The message without its follow-up opener ("and", "what about", 那 ... 呢)."""
     core = re.sub(chinese.FOLLOW_UP_OPENER, "", message.strip())
     return re.sub(english.FOLLOW_UP_OPENER, "", core, flags=re.IGNORECASE).strip(" ?？.。,，")
+
+
+def _tidy_spaces(question: str) -> str:
+    """The question with the gaps that removed words left closed."""
+    return re.sub(r"\s{2,}", " ", question).replace(" ?", "?")
 
 
 def _before_question_mark(question: str, addition: str) -> str:

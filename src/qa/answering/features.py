@@ -193,8 +193,7 @@ def score(candidate: AnswerCandidate, analysis: QueryAnalysis, groups: list, wan
             features["stance"] = _stance_fit(stance, normalize(sentence[:stance_end]))
         if features["stance"] == 0 and section:
             features["stance"] = SECTION_STANCE_SHARE * _stance_fit(stance, normalize(section))
-        features["year"] = _year_fit(asked_years, sentence, figure.start, base_year, passage_years,
-                                     document_year >= DOCUMENT_YEAR_MATCH)
+        features["year"] = _year_fit(asked_years, dated, passage_years, document_year >= DOCUMENT_YEAR_MATCH)
         if analysis.counted_groups:
             features["counted"] = _counted_next_to(analysis, sentence, normal, figure)
     candidate.features = features
@@ -284,14 +283,14 @@ def _stance_fit(stance: str | None, normal: str) -> float:
     return 1.0 if outcome and not target else (-1.0 if target and not outcome else 0.0)
 
 
-def _year_fit(asked_years: list[int], sentence: str, at: int, base_year: int | None,
-              passage_years: list[int] = (), document_fits: bool = False) -> float:
-    """1 when the sentence dates the figure to an asked year, -1 to another; when it names
-    no year, half that by the years its passage and headings name (一、2016年工作回顾), or
-    by its document (``document_fits``: the report of the year, or reviewing it)."""
+def _year_fit(asked_years: list[int], year: int | None, passage_years: list[int] = (),
+              document_fits: bool = False) -> float:
+    """1 when the sentence dates the figure (``year``, from :func:`year_before`) to an asked
+    year, -1 to another; when it names no year, half that by the years its passage and
+    headings name (一、2016年工作回顾), or by its document (``document_fits``: the report of
+    the year, or reviewing it)."""
     if not asked_years:
         return 0.0
-    year = year_before(sentence, at, base_year)
     if year is not None:
         return 1.0 if year in asked_years else -1.0
     if set(passage_years) & set(asked_years) or (document_fits and not passage_years):

@@ -228,7 +228,7 @@ class QueryAnalyzer:
             if options:
                 analysis.bridged_words += size
                 bridged.update(range(at, at + size))
-                if any(" ".join(words[:-1] + [form]) in self._glossary.english for form in english_forms(words[-1])):
+                if self._is_glossary_phrase(words):
                     analysis.glossary_terms += [zh for zh, _w in options]
                 groups.append((dict(options), all(is_frame_word(w) for w in words), tuple(words)))
             at += size
@@ -261,10 +261,13 @@ class QueryAnalyzer:
         lowered = [w.lower() for w in words]
         for width in (4, 3, 2):
             for i in range(len(lowered) - width + 1):
-                head = lowered[i:i + width - 1]
-                if any(" ".join(head + [form]) in self._glossary.english for form in english_forms(lowered[i + width - 1])):
+                if self._is_glossary_phrase(lowered[i:i + width]):
                     kept.update(range(i, i + width))
         return kept
+
+    def _is_glossary_phrase(self, words: list[str]) -> bool:
+        """Whether the words, the last in any of its forms ("prices": price), are a glossary entry."""
+        return any(" ".join(words[:-1] + [form]) in self._glossary.english for form in english_forms(words[-1]))
 
     def _find_counted(self, analysis: QueryAnalysis, sources: list[tuple[str, ...]], content: list[str]) -> None:
         """What a count question counts ("how many schools", 多少家企业): the term groups its
